@@ -41,19 +41,25 @@ llvm::StringRef dtypeName(DType t);
 std::optional<DType> parseDType(llvm::StringRef name);
 size_t dtypeSize(DType t);
 
+/// The format version this build writes and the newest it reads.
+constexpr uint32_t kBundleFormatVersion = 1;
+
 /// A buffer the schedule uses. Every tensor value of the model's main
 /// function maps to one buffer (views such as reshapes alias their source).
 struct BufferDesc {
   enum class Kind : uint8_t { Input, Output, Constant, Transient };
-  Kind kind;
+  Kind kind = Kind::Transient;
   uint64_t size = 0; ///< Bytes.
-  /// Input/Output: index into BundleManifest::inputs / outputs.
   /// Constant: byte offset into the "weights" section.
   /// Transient: byte offset into the arena (buffers with disjoint lifetimes
   /// share bytes; the compiler computes the offsets from liveness).
+  /// Input/Output: unused (0).
   uint64_t offset = 0;
+  /// Input/Output: index into BundleManifest::inputs / outputs. Unused (0)
+  /// for the other kinds.
   uint32_t index = 0;
 };
+llvm::StringRef bufferKindName(BufferDesc::Kind kind);
 
 /// A named model input or output.
 struct TensorDesc {
@@ -69,7 +75,10 @@ struct DispatchDesc {
   std::string name;        ///< Dispatch name, e.g. "dispatch_3_matmul".
   std::string symbol;      ///< Entry point symbol in the executables.
   std::vector<uint32_t> bindings;
-  std::vector<int64_t> workgroups; ///< Per target: see ExecutableDesc.
+  /// The dispatch's logical iteration space (informational, for reports);
+  /// the workgroup counts each target launches are in
+  /// ExecutableDesc::workgroupCounts.
+  std::vector<int64_t> workgroups;
   std::string location;    ///< The ONNX node(s) it came from, for errors.
 };
 
@@ -106,12 +115,21 @@ struct BundleManifest {
   std::vector<ExecutableDesc> executables;
 
   std::string toJSON() const;
+  /// Parses and verify()s a manifest.
   static llvm::Expected<BundleManifest> fromJSON(llvm::StringRef text);
+
+  /// Checks that the manifest is self-consistent: buffer, dispatch and
+  /// buffer-of-tensor indices in range, input/output buffer sizes equal to
+  /// dtype size times element count, transient buffers inside the arena,
+  /// copies between buffers of equal size, one workgroup count per dispatch
+  /// in every executable. The error is one line saying what is wrong.
+  llvm::Error verify() const;
 };
 
 /// Writes a bundle: the manifest, the weights and each executable's bytes
-/// (keyed by ExecutableDesc::section). The file is written to a temporary
-/// name and renamed, so a reader never sees half a bundle.
+/// (keyed by ExecutableDesc::section). The file is written to "<path>.tmp"
+/// and renamed, so a reader never sees half a bundle. Section names are at
+/// most 47 bytes; "manifest" and "weights" are reserved.
 llvm::Error writeBundle(llvm::StringRef path, const BundleManifest &manifest,
                         llvm::ArrayRef<uint8_t> weights,
                         const std::map<std::string, std::vector<uint8_t>>
@@ -122,7 +140,9 @@ llvm::Error writeBundle(llvm::StringRef path, const BundleManifest &manifest,
 class Bundle {
 public:
   /// Opens and checks `path`: magic, version, sizes, section bounds and the
-  /// checksum. Errors name the file and what is wrong.
+  /// checksum, then parses and verifies the manifest, checks constant
+  /// buffers against the weights section and that every executable's section
+  /// exists. Errors are one line, "<path>: <what is wrong>".
   static llvm::Expected<std::unique_ptr<Bundle>> open(llvm::StringRef path);
 
   const BundleManifest &manifest() const { return manifest_; }

@@ -1,0 +1,47 @@
+//===- TensorIO.h - Reading and writing tensor files ------------*- C++ -*-===//
+//
+// This file declares the readers and writers of the tensor files the CLI
+// takes and produces: numpy .npy (format versions 1 to 3, little-endian, C
+// order) and ONNX TensorProto .pb files (as in the ONNX test data sets).
+// Every error is one line starting with the file's path.
+//
+// These live in the ZelligeTensorIO library, which links libonnx; the
+// runtime library itself does not.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ZELLIGE_RUNTIME_TENSORIO_H
+#define ZELLIGE_RUNTIME_TENSORIO_H
+
+#include "zellige/Runtime/HostTensor.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+namespace zellige {
+
+/// Reads a .npy file. Types: f16 f32 f64 i8 i16 i32 i64 u8 u16 u32 u64 bool.
+/// Big-endian data, Fortran order, other types and malformed or truncated
+/// files are refused. The tensor's name is left empty.
+llvm::Expected<HostTensor> readNpy(llvm::StringRef path);
+/// Parses .npy bytes; `path` only names the source in errors.
+llvm::Expected<HostTensor> parseNpy(llvm::ArrayRef<uint8_t> bytes,
+                                    llvm::StringRef path);
+
+/// Writes `tensor` as a version 1.0 .npy file (2.0 when its header needs
+/// it). bf16 has no numpy type and is refused.
+llvm::Error writeNpy(llvm::StringRef path, const HostTensor &tensor);
+/// The .npy bytes of `tensor`.
+llvm::Expected<std::vector<uint8_t>> serializeNpy(const HostTensor &tensor);
+
+/// Reads an ONNX TensorProto (.pb) from raw_data or from the typed fields
+/// (float_data, int32_data, ...). The tensor's name is the proto's name.
+/// External data, segments and string tensors are refused.
+llvm::Expected<HostTensor> readTensorProto(llvm::StringRef path);
+
+/// Reads `path` as .npy when it ends in ".npy", else as a TensorProto.
+llvm::Expected<HostTensor> readTensorFile(llvm::StringRef path);
+
+} // namespace zellige
+
+#endif // ZELLIGE_RUNTIME_TENSORIO_H

@@ -1,0 +1,170 @@
+//===- Compiler.cpp - The zellige compile driver ----------------*- C++ -*-===//
+//
+// This file implements compileModel(): import, the graph pipeline down to
+// linalg, dispatch formation and configuration, then for each target the
+// outlined executable module through the target's pipeline and serializer,
+// and finally the bundle.
+//
+//===----------------------------------------------------------------------===//
+
+#include "zellige/Compiler/Compiler.h"
+#include "zellige/Compiler/Registration.h"
+#include "zellige/Conversion/Passes.h"
+#include "zellige/Import/ONNXImporter.h"
+#include "zellige/Runtime/Bundle.h"
+#include "zellige/Transforms/Passes.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace zellige;
+
+namespace {
+/// Runs `pm` on `module`; the passes report their own errors.
+LogicalResult runPipeline(PassManager &pm, ModuleOp module) {
+  return pm.run(module);
+}
+
+void configurePassManager(PassManager &pm, const CompileOptions &options) {
+  if (options.printIRAfterAll) {
+    pm.getContext()->disableMultithreading();
+    pm.enableIRPrinting(
+        /*shouldPrintBeforePass=*/[](Pass *, Operation *) { return false; },
+        /*shouldPrintAfterPass=*/[](Pass *, Operation *) { return true; },
+        /*printModuleScope=*/true, /*printAfterOnlyOnChange=*/true);
+  }
+}
+} // namespace
+
+LogicalResult zellige::compileModel(MLIRContext &context,
+                                    const CompileOptions &options,
+                                    llvm::raw_ostream &os) {
+  registerAllTargets();
+  std::vector<const TargetBackend *> backends;
+  for (const std::string &name : options.targets) {
+    const TargetBackend *backend = lookupTargetBackend(name);
+    if (!backend) {
+      std::string known;
+      for (const TargetBackend *b : getTargetBackends())
+        known += (known.empty() ? "" : ", ") + b->getName().str();
+      return emitError(UnknownLoc::get(&context))
+             << "unknown target '" << name << "' (known: " << known << ")";
+    }
+    backends.push_back(backend);
+  }
+
+  ImportOptions importOptions;
+  importOptions.inputShapes = options.inputShapes;
+  OwningOpRef<ModuleOp> module =
+      importONNXModel(context, options.inputPath, importOptions);
+  if (!module)
+    return failure();
+  if (options.emit == EmitPhase::ONNX) {
+    module->print(os);
+    os << "\n";
+    return success();
+  }
+
+  {
+    PassManager pm(&context);
+    configurePassManager(pm, options);
+    buildONNXToLinalgPipeline(pm);
+    pm.addPass(createFuseElementwise());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    if (failed(runPipeline(pm, *module)))
+      return failure();
+  }
+  if (options.emit == EmitPhase::Linalg) {
+    module->print(os);
+    os << "\n";
+    return success();
+  }
+  {
+    PassManager pm(&context);
+    configurePassManager(pm, options);
+    pm.addPass(createFormDispatches());
+    if (failed(runPipeline(pm, *module)))
+      return failure();
+  }
+
+  std::vector<uint8_t> weights;
+  std::map<std::string, std::vector<uint8_t>> executables;
+  FailureOr<BundleManifest> manifest;
+  for (const TargetBackend *backend : backends) {
+    // Each target has its own knobs, so configure a copy per target.
+    OwningOpRef<ModuleOp> configured = module->clone();
+    PassManager pm(&context);
+    configurePassManager(pm, options);
+    ConfigureDispatchesOptions configureOptions;
+    configureOptions.target = backend->getName().str();
+    configureOptions.tileSizes = options.tileSizes;
+    configureOptions.kernelConfig = options.kernelConfig;
+    pm.addPass(createConfigureDispatches(configureOptions));
+    if (failed(runPipeline(pm, *configured)))
+      return failure();
+    if (options.emit == EmitPhase::Kernel) {
+      configured->print(os);
+      os << "\n";
+      continue;
+    }
+    if (failed(manifest) || manifest->dispatches.empty()) {
+      weights.clear();
+      manifest = buildSchedule(*configured, weights);
+      if (failed(manifest))
+        return failure();
+    }
+
+    OwningOpRef<ModuleOp> executable = outlineDispatches(*configured);
+    if (!executable)
+      return failure();
+    PassManager targetPM(&context);
+    configurePassManager(targetPM, options);
+    backend->buildPipeline(targetPM, options.targetOptions);
+    if (failed(runPipeline(targetPM, *executable)))
+      return failure();
+    if (options.emit == EmitPhase::LLVM) {
+      executable->print(os);
+      os << "\n";
+      continue;
+    }
+    FailureOr<TargetExecutable> serialized =
+        backend->serialize(*executable, options.targetOptions);
+    if (failed(serialized))
+      return failure();
+
+    ExecutableDesc desc;
+    desc.target = backend->getName().str();
+    desc.format = serialized->format;
+    desc.section = "exe." + desc.target;
+    desc.properties = serialized->properties;
+    for (DispatchDesc &dispatch : manifest->dispatches) {
+      auto count = serialized->workgroupCounts.find(dispatch.name);
+      if (count == serialized->workgroupCounts.end())
+        return emitError(UnknownLoc::get(&context))
+               << "target '" << desc.target << "' did not compile dispatch '"
+               << dispatch.name << "'";
+      desc.workgroupCounts.push_back(count->second);
+      auto symbol = serialized->symbols.find(dispatch.name);
+      if (symbol != serialized->symbols.end())
+        dispatch.symbol = symbol->second;
+    }
+    manifest->executables.push_back(std::move(desc));
+    executables["exe." + backend->getName().str()] =
+        std::move(serialized->bytes);
+  }
+  if (options.emit != EmitPhase::None)
+    return success();
+
+  manifest->producer = "zellige " ZELLIGE_VERSION;
+  manifest->modelName = llvm::sys::path::filename(options.inputPath).str();
+  if (llvm::Error error = writeBundle(options.outputPath, *manifest, weights,
+                                      executables)) {
+    std::string message = llvm::toString(std::move(error));
+    return emitError(UnknownLoc::get(&context)) << message;
+  }
+  return success();
+}
