@@ -20,7 +20,7 @@ config.substitutions.append(("%inputs", os.path.join(config.zellige_src_root, "t
 llvm_config.with_system_environment(["HOME", "PATH", "PYTHONPATH", "TMPDIR"])
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-llvm_config.with_environment("PATH", config.zellige_tools_dir, append_path=False)
+llvm_config.with_environment("PATH", config.zellige_tools_dir, append_path=True)
 
 tools = ["zellige", "zellige-opt", "zellige-translate", "onnx-ods-gen"]
 llvm_config.add_tool_substitutions(tools, [config.zellige_tools_dir])

@@ -76,8 +76,7 @@ const char *zlg_session_device(const zlg_session_t *session);
 
 size_t zlg_session_input_count(const zlg_session_t *session);
 /* NULL when `index` is out of range. */
-const char *zlg_session_input_name(const zlg_session_t *session,
-                                   size_t index);
+const char *zlg_session_input_name(const zlg_session_t *session, size_t index);
 /* `*dims` stays valid while the session lives. */
 zlg_status zlg_session_input_shape(const zlg_session_t *session, size_t index,
                                    const int64_t **dims, size_t *rank);
@@ -85,13 +84,11 @@ zlg_status zlg_session_input_dtype(const zlg_session_t *session, size_t index,
                                    zlg_dtype *dtype);
 
 size_t zlg_session_output_count(const zlg_session_t *session);
-const char *zlg_session_output_name(const zlg_session_t *session,
-                                    size_t index);
-zlg_status zlg_session_output_shape(const zlg_session_t *session,
-                                    size_t index, const int64_t **dims,
-                                    size_t *rank);
-zlg_status zlg_session_output_dtype(const zlg_session_t *session,
-                                    size_t index, zlg_dtype *dtype);
+const char *zlg_session_output_name(const zlg_session_t *session, size_t index);
+zlg_status zlg_session_output_shape(const zlg_session_t *session, size_t index,
+                                    const int64_t **dims, size_t *rank);
+zlg_status zlg_session_output_dtype(const zlg_session_t *session, size_t index,
+                                    zlg_dtype *dtype);
 
 /* Copies `bytes` bytes of input `name`; `bytes` must be the input's size. */
 zlg_status zlg_session_set_input(zlg_session_t *session, const char *name,

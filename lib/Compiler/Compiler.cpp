@@ -96,7 +96,12 @@ LogicalResult zellige::compileModel(MLIRContext &context,
   FailureOr<BundleManifest> manifest;
   for (const TargetBackend *backend : backends) {
     // Each target has its own knobs, so configure a copy per target.
-    OwningOpRef<ModuleOp> configured = module->clone();
+    // Each target has its own knobs: the last target configures the module
+    // itself, the others a copy.
+    OwningOpRef<ModuleOp> copy;
+    if (backend != backends.back())
+      copy = module->clone();
+    ModuleOp configured = copy ? *copy : *module;
     PassManager pm(&context);
     configurePassManager(pm, options);
     ConfigureDispatchesOptions configureOptions;
@@ -104,23 +109,22 @@ LogicalResult zellige::compileModel(MLIRContext &context,
     configureOptions.tileSizes = options.tileSizes;
     configureOptions.kernelConfig = options.kernelConfig;
     pm.addPass(createConfigureDispatches(configureOptions));
-    if (failed(runPipeline(pm, *configured)))
+    if (failed(runPipeline(pm, configured)))
       return failure();
     if (options.emit == EmitPhase::Kernel) {
-      configured->print(os);
+      configured.print(os);
       os << "\n";
       continue;
     }
+    OwningOpRef<ModuleOp> executable = outlineDispatches(configured);
+    if (!executable)
+      return failure();
     if (failed(manifest) || manifest->dispatches.empty()) {
       weights.clear();
-      manifest = buildSchedule(*configured, weights);
+      manifest = buildSchedule(configured, weights);
       if (failed(manifest))
         return failure();
     }
-
-    OwningOpRef<ModuleOp> executable = outlineDispatches(*configured);
-    if (!executable)
-      return failure();
     PassManager targetPM(&context);
     configurePassManager(targetPM, options);
     backend->buildPipeline(targetPM, options.targetOptions);

@@ -1,9 +1,8 @@
 //===- ImportTranslation.cpp - The --import-onnx translation --------------===//
 //
-// This file implements the registration of the `--import-onnx` translation
-// for zellige-translate, with its `--onnx-input-shape=name:1x3x32x32` and
-// `--onnx-shape-inference` options. The options live inside the registration
-// function so that only tools that register the translation have them.
+// This file implements the `--import-onnx` translation for zellige-translate
+// (reading the main buffer of the source manager as an ONNX model, named by
+// its buffer identifier) and the parser of `--onnx-input-shape` values.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,47 +11,76 @@
 #include "dialects/onnx/ONNXDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
 
-void zellige::registerONNXImportTranslation() {
+bool zellige::parseONNXInputShape(llvm::StringRef text, ImportOptions &opts,
+                                  std::string &error) {
+  auto [name, dimsText] = text.rsplit(':');
+  if (name.empty() || name.size() == text.size()) {
+    error = "expected NAME:DIMS (e.g. x:1x3x32x32), got '" + text.str() + "'";
+    return false;
+  }
+  std::vector<int64_t> dims;
+  if (!dimsText.empty() && dimsText != "scalar") {
+    llvm::SmallVector<llvm::StringRef> parts;
+    dimsText.split(parts, 'x');
+    for (llvm::StringRef part : parts) {
+      int64_t dim;
+      if (part.getAsInteger(10, dim) || dim < 0) {
+        error = "bad dimension '" + part.str() + "' in '" + text.str() +
+                "' (dimensions are non-negative integers joined by 'x')";
+        return false;
+      }
+      dims.push_back(dim);
+    }
+  }
+  opts.inputShapes[name.str()] = std::move(dims);
+  return true;
+}
+
+void zellige::registerONNXImportTranslation(
+    const std::function<void(DialectRegistry &)> &extraDialects) {
   static llvm::cl::list<std::string> inputShapes(
       "onnx-input-shape",
-      llvm::cl::desc("Override the shape of an ONNX model input "
-                     "(--import-onnx), e.g. x:1x3x224x224; repeatable"),
-      llvm::cl::value_desc("name:DIMxDIM..."));
+      llvm::cl::desc("With --import-onnx: the shape of a graph input, as "
+                     "NAME:D0xD1x... (repeatable)"),
+      llvm::cl::value_desc("name:dims"));
   static llvm::cl::opt<bool> shapeInference(
       "onnx-shape-inference",
-      llvm::cl::desc("Run ONNX shape inference while importing (default on)"),
+      llvm::cl::desc("With --import-onnx: run ONNX shape inference"),
       llvm::cl::init(true));
 
   static TranslateToMLIRRegistration registration(
-      "import-onnx", "Import an ONNX model (.onnx) into the onnx dialect",
+      "import-onnx",
+      "Import an ONNX model (.onnx protobuf) into the onnx dialect",
       [](llvm::SourceMgr &sourceMgr,
          MLIRContext *ctx) -> OwningOpRef<Operation *> {
-        const llvm::MemoryBuffer *buf =
-            sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
         ImportOptions opts;
         opts.shapeInference = shapeInference;
-        for (const std::string &s : inputShapes) {
-          std::string err;
-          if (!parseONNXInputShape(s, opts, err)) {
-            emitError(UnknownLoc::get(ctx)) << "--onnx-input-shape: " << err;
+        for (const std::string &text : inputShapes) {
+          std::string error;
+          if (!parseONNXInputShape(text, opts, error)) {
+            emitError(UnknownLoc::get(ctx)) << "--onnx-input-shape: " << error;
             return nullptr;
           }
         }
+        const llvm::MemoryBuffer *buffer =
+            sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
         OwningOpRef<ModuleOp> module = importONNXModel(
-            *ctx, buf->getBuffer(), buf->getBufferIdentifier(), opts);
+            *ctx, buffer->getBuffer(), buffer->getBufferIdentifier(), opts);
         if (!module)
           return nullptr;
         return OwningOpRef<Operation *>(module.release());
       },
-      [](DialectRegistry &registry) {
+      [extraDialects](DialectRegistry &registry) {
         registry.insert<ONNX::ONNXDialect, func::FuncDialect>();
+        if (extraDialects)
+          extraDialects(registry);
       });
 }

@@ -40,8 +40,7 @@ bool zellige::import_detail::parseModelProto(llvm::StringRef bytes,
       static_cast<int>(bytes.size()));
   stream.SetTotalBytesLimit(INT_MAX);
   stream.SetRecursionLimit(64);
-  if (!model.ParseFromCodedStream(&stream) ||
-      !stream.ConsumedEntireMessage()) {
+  if (!model.ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage()) {
     reason = "the protobuf is malformed or truncated";
     return false;
   }
@@ -85,8 +84,8 @@ public:
 private:
   bool fail(const onnx::TensorProto &tensor, llvm::StringRef location,
             const llvm::Twine &why, std::string &error) {
-    error = ("tensor '" + tensor.name() + "': external data file '" +
-             location + "': " + why)
+    error = ("tensor '" + tensor.name() + "': external data file '" + location +
+             "': " + why)
                 .str();
     return false;
   }
@@ -181,9 +180,10 @@ bool ExternalDataLoader::load(onnx::TensorProto &tensor, std::string &error) {
   if (length > static_cast<uint64_t>(INT64_MAX))
     return fail(tensor, location, "length is too large", error);
 
-  auto buffer = llvm::MemoryBuffer::getFileSlice(
-      realFile, static_cast<uint64_t>(length), static_cast<uint64_t>(ref.offset),
-      /*IsVolatile=*/false);
+  auto buffer =
+      llvm::MemoryBuffer::getFileSlice(realFile, static_cast<uint64_t>(length),
+                                       static_cast<uint64_t>(ref.offset),
+                                       /*IsVolatile=*/false);
   if (!buffer)
     return fail(tensor, location,
                 "cannot read it: " + buffer.getError().message(), error);
@@ -212,5 +212,168 @@ bool zellige::import_detail::inlineExternalData(onnx::ModelProto &model,
       if (attr.has_t() && isExternal(attr.t()) &&
           !loader.load(*attr.mutable_t(), error))
         return false;
+  return true;
+}
+
+size_t zellige::import_detail::rawElementWidth(int32_t type) {
+  switch (type) {
+  case onnx::TensorProto::BOOL:
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::UINT8:
+    return 1;
+  case onnx::TensorProto::INT16:
+  case onnx::TensorProto::UINT16:
+  case onnx::TensorProto::FLOAT16:
+  case onnx::TensorProto::BFLOAT16:
+    return 2;
+  case onnx::TensorProto::INT32:
+  case onnx::TensorProto::UINT32:
+  case onnx::TensorProto::FLOAT:
+    return 4;
+  case onnx::TensorProto::INT64:
+  case onnx::TensorProto::UINT64:
+  case onnx::TensorProto::DOUBLE:
+  case onnx::TensorProto::COMPLEX64:
+    return 8;
+  case onnx::TensorProto::COMPLEX128:
+    return 16;
+  default:
+    return 0;
+  }
+}
+
+namespace {
+std::string dimsText(const onnx::TensorProto &tensor) {
+  std::string text = "[";
+  for (int i = 0; i < tensor.dims_size(); ++i)
+    text += (i ? ", " : "") + std::to_string(tensor.dims(i));
+  return text + "]";
+}
+} // namespace
+
+bool zellige::import_detail::validateTensorData(const onnx::TensorProto &tensor,
+                                                const std::string &what,
+                                                std::string &error) {
+  uint64_t numElements = 1;
+  for (int64_t d : tensor.dims()) {
+    if (d < 0) {
+      error =
+          what + " has a negative dimension in its shape " + dimsText(tensor);
+      return false;
+    }
+    if (d != 0 && numElements > (uint64_t(1) << 40) / uint64_t(d)) {
+      error = what + " has a shape " + dimsText(tensor) + " that is too large";
+      return false;
+    }
+    numElements *= uint64_t(d);
+  }
+  if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
+    error = what + " keeps its data in an external file that was not loaded";
+    return false;
+  }
+  int32_t type = tensor.data_type();
+  size_t width = rawElementWidth(type);
+  if (type != onnx::TensorProto::STRING && width == 0) {
+    error = what + " has unsupported element type " +
+            (onnx::TensorProto::DataType_IsValid(type)
+                 ? onnx::TensorProto::DataType_Name(
+                       static_cast<onnx::TensorProto::DataType>(type))
+                 : std::string("?")) +
+            " (" + std::to_string(type) + ")";
+    return false;
+  }
+  uint64_t have = 0;
+  if (tensor.has_raw_data()) {
+    if (type == onnx::TensorProto::STRING) {
+      error = what + " is a string tensor with raw_data";
+      return false;
+    }
+    if (tensor.raw_data().size() % width != 0) {
+      error = what + " has " + std::to_string(tensor.raw_data().size()) +
+              " bytes of raw data, not a multiple of its element size (" +
+              std::to_string(width) + " bytes)";
+      return false;
+    }
+    have = tensor.raw_data().size() / width;
+  } else {
+    switch (type) {
+    case onnx::TensorProto::STRING:
+      have = tensor.string_data_size();
+      break;
+    case onnx::TensorProto::FLOAT:
+      have = tensor.float_data_size();
+      break;
+    case onnx::TensorProto::COMPLEX64:
+      have = tensor.float_data_size() / 2;
+      break;
+    case onnx::TensorProto::DOUBLE:
+      have = tensor.double_data_size();
+      break;
+    case onnx::TensorProto::COMPLEX128:
+      have = tensor.double_data_size() / 2;
+      break;
+    case onnx::TensorProto::INT64:
+      have = tensor.int64_data_size();
+      break;
+    case onnx::TensorProto::UINT32:
+    case onnx::TensorProto::UINT64:
+      have = tensor.uint64_data_size();
+      break;
+    default:
+      have = tensor.int32_data_size();
+      break;
+    }
+  }
+  if (have != numElements) {
+    error = what + " is " + (have < numElements ? "shorter" : "longer") +
+            " than its shape: it holds " + std::to_string(have) +
+            " elements of data, but shape " + dimsText(tensor) + " needs " +
+            std::to_string(numElements);
+    return false;
+  }
+  return true;
+}
+
+bool zellige::import_detail::validateGraphData(const onnx::ModelProto &model,
+                                               std::string &error,
+                                               int64_t &nodeIndex) {
+  nodeIndex = -1;
+  const onnx::GraphProto &graph = model.graph();
+  if (graph.sparse_initializer_size() > 0) {
+    error = "sparse initializer '" +
+            graph.sparse_initializer(0).values().name() + "' is not supported";
+    return false;
+  }
+  for (const onnx::TensorProto &tensor : graph.initializer())
+    if (!validateTensorData(tensor, "initializer '" + tensor.name() + "'",
+                            error))
+      return false;
+  for (int i = 0, e = graph.node_size(); i < e; ++i) {
+    nodeIndex = i;
+    for (const onnx::AttributeProto &attr : graph.node(i).attribute()) {
+      if (attr.has_g() || attr.graphs_size() > 0 ||
+          attr.type() == onnx::AttributeProto::GRAPH ||
+          attr.type() == onnx::AttributeProto::GRAPHS) {
+        error = "attribute '" + attr.name() +
+                "' is a subgraph; subgraphs (If/Loop/Scan bodies) are not "
+                "supported yet";
+        return false;
+      }
+      if (attr.has_sparse_tensor() || attr.sparse_tensors_size() > 0) {
+        error = "attribute '" + attr.name() +
+                "' is a sparse tensor, which is not supported";
+        return false;
+      }
+      if (attr.has_t() &&
+          !validateTensorData(
+              attr.t(), "tensor of attribute '" + attr.name() + "'", error))
+        return false;
+      for (const onnx::TensorProto &t : attr.tensors())
+        if (!validateTensorData(t, "tensor of attribute '" + attr.name() + "'",
+                                error))
+          return false;
+    }
+  }
+  nodeIndex = -1;
   return true;
 }

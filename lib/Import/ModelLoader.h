@@ -12,6 +12,8 @@
 #include "onnx/onnx_pb.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace zellige {
@@ -29,6 +31,25 @@ bool parseModelProto(llvm::StringRef bytes, onnx::ModelProto &model,
 /// Returns false with a message naming the tensor and the file.
 bool inlineExternalData(onnx::ModelProto &model, llvm::StringRef baseDir,
                         std::string &error);
+
+/// Checks that every tensor of `model`'s main graph (initializers and tensor
+/// attributes) has a known element type, a sane shape, and exactly as much
+/// data as its shape needs; and that no node carries a subgraph or sparse
+/// tensor, which the importer does not support. libonnx trusts these sizes
+/// (a short raw_data corrupts its heap in shape inference), so this runs
+/// before any libonnx call. Returns false with a message naming the tensor
+/// and, for attributes, the node (`nodeIndex` is then set, else -1).
+bool validateGraphData(const onnx::ModelProto &model, std::string &error,
+                       int64_t &nodeIndex);
+
+/// Bytes per element of an ONNX element type in raw_data, or 0 for a type
+/// the importer does not support (strings have no raw form).
+size_t rawElementWidth(int32_t onnxType);
+
+/// Checks one tensor's data size against its shape; `what` names it in the
+/// message.
+bool validateTensorData(const onnx::TensorProto &tensor,
+                        const std::string &what, std::string &error);
 
 } // namespace import_detail
 } // namespace zellige

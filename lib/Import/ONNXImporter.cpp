@@ -1,48 +1,42 @@
 //===- ONNXImporter.cpp - Import ONNX models into MLIR --------------------===//
 //
-// This file implements the ONNX importer. It parses the model with size
-// limits, brings every node to the canonical opset (libonnx's version
-// converter when it succeeds, else the importer's own rules in
-// OpsetUpgrade.cpp), applies input shape overrides, runs onnx::checker and
-// shape inference, and builds a module holding `func.func @main`:
-//   - graph inputs become arguments and graph outputs results, both carrying
-//     their ONNX names in `onnx.name`;
-//   - initializers and Constant nodes become `onnx.Constant` ops with a
-//     `value` dense elements attribute;
-//   - every other node becomes one `onnx.<OpType>` op, created generically by
-//     name, with absent optional inputs given by one shared `onnx.NoValue`,
-//     and located at NameLoc(node name, model file).
-// Every failure is a diagnostic that names the file or the node; nothing
-// asserts on the model's content.
+// This file implements importONNXModel(): it reads a ModelProto from untrusted
+// bytes, pulls in external data from the model's folder only, brings every
+// node to the canonical opset (17), runs libonnx's checker and shape
+// inference, and builds one `func.func @main` with an `onnx.*` operation per
+// node. Each operation is located at its node (a NameLoc wrapped around the
+// file's location) and verified as soon as it is built, so errors name the
+// node, its operator and the file.
 //
 //===----------------------------------------------------------------------===//
 
 #include "zellige/Import/ONNXImporter.h"
 
+#include "ModelLoader.h"
+#include "ONNXLibrary.h"
 #include "OpsetUpgrade.h"
-#include "TensorImport.h"
 
 #include "dialects/onnx/ONNXDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/Location.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OperationSupport.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Debug.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/SwapByteOrder.h"
 
-#include "onnx/checker.h"
-#include "onnx/defs/schema.h"
-#include "onnx/shape_inference/implementation.h"
-#include "onnx/version_converter/convert.h"
+#include <cstring>
 
-#include <google/protobuf/io/coded_stream.h>
-
-#include <limits>
-#include <unordered_map>
-#include <unordered_set>
+#define DEBUG_TYPE "zellige-import-onnx"
 
 using namespace mlir;
 using namespace zellige;
@@ -50,670 +44,865 @@ using namespace zellige::import_detail;
 
 namespace {
 
-bool isDefaultDomain(const std::string &d) {
-  return d.empty() || d == "ai.onnx";
-}
-
-bool usesExternalData(const onnx::GraphProto &g) {
-  for (const auto &t : g.initializer())
-    if (t.data_location() == onnx::TensorProto::EXTERNAL)
-      return true;
-  for (const auto &n : g.node())
-    for (const auto &a : n.attribute())
-      if (a.has_t() && a.t().data_location() == onnx::TensorProto::EXTERNAL)
-        return true;
-  return false;
-}
-
-class Importer {
+/// Builds the module for one checked, shape-inferred model.
+class GraphImporter {
 public:
-  Importer(MLIRContext &ctx, StringRef path, const ImportOptions &opts)
-      : ctx(ctx), path(path.str()), opts(opts), builder(&ctx),
-        external(path) {
-    fileLoc = FileLineColLoc::get(&ctx, path, 0, 0);
-  }
+  GraphImporter(MLIRContext &ctx, llvm::StringRef path, int64_t sourceOpset)
+      : ctx(ctx), builder(&ctx), path(path.str()),
+        fileLoc(FileLineColLoc::get(&ctx, path, 0, 0)),
+        sourceOpset(sourceOpset) {}
 
-  OwningOpRef<ModuleOp> run(StringRef bytes);
+  OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model);
 
 private:
-  LogicalResult parse(StringRef bytes);
-  LogicalResult normalizeOpset();
-  LogicalResult applyInputShapes();
-  LogicalResult checkAndInfer();
-  LogicalResult buildModule();
-
-  Location nodeLoc(int64_t index) {
-    const onnx::NodeProto &n = model.graph().node(index);
-    std::string name = n.name().empty()
-                           ? n.op_type() + "_" + std::to_string(index)
-                           : n.name();
+  /// A node's name for messages and locations: its name, or
+  /// "<OpType>_<index>" when it has none.
+  std::string nodeName(const onnx::NodeProto &node, int index) const {
+    if (!node.name().empty())
+      return node.name();
+    return node.op_type() + "_" + std::to_string(index);
+  }
+  Location nodeLoc(llvm::StringRef name) {
     return NameLoc::get(StringAttr::get(&ctx, name), fileLoc);
   }
-  InFlightDiagnostic nodeError(int64_t index) {
-    const onnx::NodeProto &n = model.graph().node(index);
-    std::string name = n.name().empty()
-                           ? n.op_type() + "_" + std::to_string(index)
-                           : n.name();
-    return emitError(nodeLoc(index))
-           << "node '" << name << "' (" << n.op_type() << "): ";
-  }
 
-  LogicalResult importInitializers();
-  LogicalResult importNode(int64_t index);
-  Value noValue();
-  FailureOr<Attribute> convertAttribute(int64_t index,
-                                        const onnx::AttributeProto &a);
-  LogicalResult importConstantNode(int64_t index);
-  Type outputType(int64_t index, const onnx::OpSchema &schema, int formal,
-                  const std::string &name, ArrayRef<Value> operands);
+  Type convertElementType(int32_t onnxType);
+  /// Converts a value's ONNX type; null (after an error at `loc`) when it is
+  /// not a tensor type the dialect knows.
+  Type convertType(const onnx::TypeProto &type, Location loc,
+                   const llvm::Twine &what);
+  /// Converts a tensor to an elements attribute, checking its data size.
+  ElementsAttr convertTensor(const onnx::TensorProto &tensor, Location loc,
+                             const llvm::Twine &what);
+  /// Converts one node attribute; null after an error.
+  Attribute convertAttribute(const onnx::AttributeProto &attr, Location loc,
+                             const llvm::Twine &prefix);
+
+  LogicalResult importNode(const onnx::NodeProto &node, int index);
+  LogicalResult importConstantNode(const onnx::NodeProto &node, Location loc,
+                                   const std::string &prefix);
+  /// Verifies `op` and re-emits its verifier's errors prefixed with the node.
+  LogicalResult verifyNodeOp(Operation *op, const std::string &prefix);
+  Value getNoValue();
 
   MLIRContext &ctx;
-  std::string path;
-  const ImportOptions &opts;
   OpBuilder builder;
-  ExternalDataReader external;
-  Location fileLoc = UnknownLoc::get(&ctx);
-  onnx::ModelProto model;
-  int64_t opset = 0;
-
-  ModuleOp module;
-  func::FuncOp func;
-  Value none;
-  std::unordered_map<std::string, Value> values;
-  std::unordered_map<std::string, const onnx::TypeProto *> valueTypes;
+  std::string path;
+  Location fileLoc;
+  int64_t sourceOpset;
+  Block *entryBlock = nullptr;
+  Value noValue;
+  llvm::StringMap<Value> values;
+  /// The type of each named value, from shape inference and the graph.
+  llvm::StringMap<const onnx::TypeProto *> valueTypes;
 };
 
+Type GraphImporter::convertElementType(int32_t onnxType) {
+  auto sint = [&](unsigned w) { return IntegerType::get(&ctx, w); };
+  auto uint = [&](unsigned w) {
+    return IntegerType::get(&ctx, w, IntegerType::Unsigned);
+  };
+  switch (onnxType) {
+  case onnx::TensorProto::FLOAT:
+    return Float32Type::get(&ctx);
+  case onnx::TensorProto::DOUBLE:
+    return Float64Type::get(&ctx);
+  case onnx::TensorProto::FLOAT16:
+    return Float16Type::get(&ctx);
+  case onnx::TensorProto::BFLOAT16:
+    return BFloat16Type::get(&ctx);
+  case onnx::TensorProto::INT8:
+    return sint(8);
+  case onnx::TensorProto::INT16:
+    return sint(16);
+  case onnx::TensorProto::INT32:
+    return sint(32);
+  case onnx::TensorProto::INT64:
+    return sint(64);
+  case onnx::TensorProto::UINT8:
+    return uint(8);
+  case onnx::TensorProto::UINT16:
+    return uint(16);
+  case onnx::TensorProto::UINT32:
+    return uint(32);
+  case onnx::TensorProto::UINT64:
+    return uint(64);
+  case onnx::TensorProto::BOOL:
+    return sint(1);
+  case onnx::TensorProto::STRING:
+    return ONNX::StringType::get(&ctx);
+  case onnx::TensorProto::COMPLEX64:
+    return ComplexType::get(Float32Type::get(&ctx));
+  case onnx::TensorProto::COMPLEX128:
+    return ComplexType::get(Float64Type::get(&ctx));
+  default:
+    return {};
+  }
+}
+
+Type GraphImporter::convertType(const onnx::TypeProto &type, Location loc,
+                                const llvm::Twine &what) {
+  if (!type.has_tensor_type()) {
+    emitError(loc) << what
+                   << " has a non-tensor type (sequence, map, optional or "
+                      "sparse), which the importer does not support";
+    return {};
+  }
+  const onnx::TypeProto::Tensor &tensor = type.tensor_type();
+  if (tensor.elem_type() == onnx::TensorProto::UNDEFINED) {
+    emitError(loc) << what << " has no known element type";
+    return {};
+  }
+  Type elementType = convertElementType(tensor.elem_type());
+  if (!elementType) {
+    emitError(loc) << what << " has unsupported element type "
+                   << onnx::TensorProto::DataType_Name(
+                          static_cast<onnx::TensorProto::DataType>(
+                              tensor.elem_type()))
+                   << " (" << tensor.elem_type() << ")";
+    return {};
+  }
+  if (!tensor.has_shape())
+    return UnrankedTensorType::get(elementType);
+  SmallVector<int64_t> shape;
+  for (const onnx::TensorShapeProto::Dimension &dim : tensor.shape().dim())
+    shape.push_back(dim.has_dim_value() && dim.dim_value() >= 0
+                        ? dim.dim_value()
+                        : ShapedType::kDynamic);
+  return RankedTensorType::get(shape, elementType);
+}
+
+namespace {
+std::string shapeString(llvm::ArrayRef<int64_t> dims) {
+  std::string text = "[";
+  for (size_t i = 0; i < dims.size(); ++i)
+    text += (i ? ", " : "") + std::to_string(dims[i]);
+  return text + "]";
+}
+
+/// Appends `count` typed values to `buffer`, each stored in `width` bytes.
+template <typename RangeT>
+void appendValues(std::vector<char> &buffer, const RangeT &range,
+                  size_t width) {
+  for (auto v : range) {
+    char bytes[8];
+    static_assert(sizeof(v) <= 8, "value too wide");
+    std::memcpy(bytes, &v, sizeof(v));
+    // Little-endian hosts keep the low bytes first; narrower ONNX types are
+    // stored widened in int32_data / uint64_data.
+    buffer.insert(buffer.end(), bytes, bytes + width);
+  }
+}
 } // namespace
 
-//===----------------------------------------------------------------------===//
-// Parsing and model-level preparation
-//===----------------------------------------------------------------------===//
-
-LogicalResult Importer::parse(StringRef bytes) {
-  if (bytes.empty())
-    return emitError(fileLoc) << "failed to parse ONNX model '" << path
-                              << "': the file is empty";
-  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()))
-    return emitError(fileLoc)
-           << "failed to parse ONNX model '" << path
-           << "': protobuf files are limited to 2 GiB; keep large weights "
-              "in external data";
-  google::protobuf::io::CodedInputStream in(
-      reinterpret_cast<const uint8_t *>(bytes.data()),
-      static_cast<int>(bytes.size()));
-  in.SetTotalBytesLimit(std::numeric_limits<int>::max());
-  in.SetRecursionLimit(100);
-  if (!model.ParseFromCodedStream(&in) || !in.ConsumedEntireMessage())
-    return emitError(fileLoc)
-           << "failed to parse ONNX model '" << path
-           << "': not a valid ONNX protobuf (truncated or corrupted?)";
-  if (!model.has_graph() || model.ir_version() <= 0)
-    return emitError(fileLoc) << "failed to parse ONNX model '" << path
-                              << "': it has no "
-                              << (model.has_graph() ? "IR version" : "graph");
-
-  bool found = false;
-  for (const auto &imp : model.opset_import())
-    if (isDefaultDomain(imp.domain())) {
-      opset = imp.version();
-      found = true;
+ElementsAttr GraphImporter::convertTensor(const onnx::TensorProto &tensor,
+                                          Location loc,
+                                          const llvm::Twine &what) {
+  if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
+    emitError(loc) << what
+                   << " keeps its data in an external file that was "
+                      "not loaded";
+    return {};
+  }
+  Type elementType = convertElementType(tensor.data_type());
+  if (!elementType) {
+    emitError(loc) << what << " has unsupported element type "
+                   << onnx::TensorProto::DataType_Name(
+                          static_cast<onnx::TensorProto::DataType>(
+                              tensor.data_type()))
+                   << " (" << tensor.data_type() << ")";
+    return {};
+  }
+  SmallVector<int64_t> dims(tensor.dims().begin(), tensor.dims().end());
+  uint64_t numElements = 1;
+  for (int64_t d : dims) {
+    if (d < 0) {
+      emitError(loc) << what << " has a negative dimension in its shape "
+                     << shapeString(dims);
+      return {};
     }
-  if (!found)
-    return emitError(fileLoc)
-           << "ONNX model '" << path
-           << "' imports no version of the default operator set";
-  if (opset < 1 || opset > kMaxImportableONNXOpset)
-    return emitError(fileLoc)
-           << "ONNX model '" << path << "' uses opset " << opset
-           << "; the importer handles opsets 1 to " << kMaxImportableONNXOpset;
-  return success();
-}
-
-LogicalResult Importer::normalizeOpset() {
-  if (opset == kCanonicalONNXOpset)
-    return success();
-  // Nodes of other domains or model-local functions are reported when the
-  // node is imported; keep them out of the version converter's way.
-  bool onlyDefault = true;
-  for (const auto &n : model.graph().node())
-    onlyDefault &= isDefaultDomain(n.domain());
-  if (opset < kCanonicalONNXOpset && onlyDefault &&
-      !usesExternalData(model.graph())) {
-    try {
-      onnx::ModelProto converted =
-          onnx::version_conversion::ConvertVersion(model, kCanonicalONNXOpset);
-      if (converted.has_graph()) {
-        model = std::move(converted);
-        return success();
-      }
-    } catch (const std::exception &) {
-      // The converter lacks an adapter for some node; the importer's own
-      // rules below report what cannot be upgraded.
+    if (d != 0 && numElements > (uint64_t(1) << 40) / uint64_t(d)) {
+      emitError(loc) << what << " has a shape " << shapeString(dims)
+                     << " that is too large";
+      return {};
     }
+    numElements *= uint64_t(d);
   }
-  OpsetError err;
-  if (!normalizeToCanonicalOpset(model, opset, err)) {
-    if (err.nodeIndex < 0)
-      return emitError(fileLoc) << err.message;
-    return nodeError(err.nodeIndex) << err.message;
-  }
-  return success();
-}
+  auto type = RankedTensorType::get(dims, elementType);
+  auto sizeError = [&](uint64_t have) -> ElementsAttr {
+    emitError(loc) << what << " is "
+                   << (have < numElements ? "shorter" : "longer")
+                   << " than its shape: it holds " << have
+                   << " elements of data, but shape " << shapeString(dims)
+                   << " needs " << numElements;
+    return {};
+  };
 
-LogicalResult Importer::applyInputShapes() {
-  std::unordered_set<std::string> inits;
-  for (const auto &t : model.graph().initializer())
-    inits.insert(t.name());
-  for (const auto &[name, dims] : opts.inputShapes) {
-    onnx::ValueInfoProto *input = nullptr;
-    for (auto &in : *model.mutable_graph()->mutable_input())
-      if (in.name() == name && !inits.count(name))
-        input = &in;
-    if (!input)
-      return emitError(fileLoc)
-             << "input shape override names '" << name
-             << "', which is not an input of the model";
-    auto *tt = input->mutable_type()->mutable_tensor_type();
-    if (tt->has_shape() && tt->shape().dim_size() != static_cast<int>(dims.size()))
-      return emitError(fileLoc)
-             << "input shape override for '" << name << "' has rank "
-             << dims.size() << " but the input has rank "
-             << tt->shape().dim_size();
-    for (size_t i = 0; i < dims.size(); ++i) {
-      if (tt->has_shape() && tt->shape().dim(i).has_dim_value() &&
-          tt->shape().dim(i).dim_value() != dims[i])
-        return emitError(fileLoc)
-               << "input shape override for '" << name << "' sets dim " << i
-               << " to " << dims[i] << " but the model fixes it to "
-               << tt->shape().dim(i).dim_value();
+  if (tensor.data_type() == onnx::TensorProto::STRING) {
+    if (tensor.has_raw_data()) {
+      emitError(loc) << what << " is a string tensor with raw_data";
+      return {};
     }
-    tt->mutable_shape()->clear_dim();
-    for (int64_t d : dims)
-      tt->mutable_shape()->add_dim()->set_dim_value(d);
+    if (uint64_t(tensor.string_data_size()) != numElements)
+      return sizeError(tensor.string_data_size());
+    SmallVector<StringRef> strings(tensor.string_data().begin(),
+                                   tensor.string_data().end());
+    return DenseStringElementsAttr::get(type, strings);
   }
-  return success();
-}
 
-LogicalResult Importer::checkAndInfer() {
-  // The checker refuses IR versions newer than libonnx's; the IR changes
-  // past it only add element types, which the import refuses by itself.
-  {
-    onnx::ModelProto copy = model;
-    if (copy.ir_version() > onnx::IR_VERSION)
-      copy.set_ir_version(onnx::IR_VERSION);
-    // Nodes of other domains are reported, by name, during the import.
-    bool onlyDefault = true;
-    for (const auto &n : copy.graph().node())
-      onlyDefault &= isDefaultDomain(n.domain());
-    if (onlyDefault) {
-      try {
-        onnx::checker::check_model(copy);
-      } catch (const std::exception &e) {
-        return emitError(fileLoc) << "ONNX model '" << path
-                                  << "' is invalid: " << e.what();
-      }
+  if (llvm::sys::IsBigEndianHost) {
+    emitError(loc) << "importing ONNX tensors needs a little-endian host";
+    return {};
+  }
+  size_t width = rawElementWidth(tensor.data_type());
+  std::vector<char> typed;
+  ArrayRef<char> raw;
+  if (tensor.has_raw_data()) {
+    const std::string &data = tensor.raw_data();
+    if (data.size() % width != 0) {
+      emitError(loc) << what << " has " << data.size()
+                     << " bytes of raw data, not a multiple of its element "
+                        "size ("
+                     << width << " bytes)";
+      return {};
     }
+    if (data.size() / width != numElements)
+      return sizeError(data.size() / width);
+    raw = ArrayRef<char>(data.data(), data.size());
+  } else {
+    uint64_t have = 0;
+    switch (tensor.data_type()) {
+    case onnx::TensorProto::FLOAT:
+    case onnx::TensorProto::COMPLEX64:
+      have = tensor.float_data_size();
+      appendValues(typed, tensor.float_data(), 4);
+      if (tensor.data_type() == onnx::TensorProto::COMPLEX64)
+        have /= 2;
+      break;
+    case onnx::TensorProto::DOUBLE:
+    case onnx::TensorProto::COMPLEX128:
+      have = tensor.double_data_size();
+      appendValues(typed, tensor.double_data(), 8);
+      if (tensor.data_type() == onnx::TensorProto::COMPLEX128)
+        have /= 2;
+      break;
+    case onnx::TensorProto::INT64:
+      have = tensor.int64_data_size();
+      appendValues(typed, tensor.int64_data(), 8);
+      break;
+    case onnx::TensorProto::UINT32:
+    case onnx::TensorProto::UINT64:
+      have = tensor.uint64_data_size();
+      appendValues(typed, tensor.uint64_data(), width);
+      break;
+    default:
+      have = tensor.int32_data_size();
+      appendValues(typed, tensor.int32_data(), width);
+      break;
+    }
+    if (have != numElements)
+      return sizeError(have);
+    raw = typed;
   }
-  if (!opts.shapeInference)
-    return success();
-  try {
-    onnx::ShapeInferenceOptions siOpts(/*check_type=*/false,
-                                       /*strict_mode=*/0,
-                                       /*data_prop=*/true);
-    int64_t ir = model.ir_version();
-    if (ir > onnx::IR_VERSION)
-      model.set_ir_version(onnx::IR_VERSION);
-    onnx::shape_inference::InferShapes(
-        model, onnx::OpSchemaRegistry::Instance(), siOpts);
-    model.set_ir_version(ir);
-  } catch (const std::exception &e) {
-    return emitError(fileLoc) << "ONNX shape inference failed on '" << path
-                              << "': " << e.what();
+
+  if (tensor.data_type() == onnx::TensorProto::BOOL) {
+    SmallVector<bool> bits;
+    bits.reserve(raw.size());
+    for (char c : raw)
+      bits.push_back(c != 0);
+    return DenseElementsAttr::get(type, ArrayRef<bool>(bits));
   }
-  return success();
+  bool splat = false;
+  if (!DenseElementsAttr::isValidRawBuffer(type, raw, splat)) {
+    emitError(loc) << what << " has data that does not fit its type " << type;
+    return {};
+  }
+  return DenseElementsAttr::getFromRawBuffer(type, raw);
 }
 
-//===----------------------------------------------------------------------===//
-// Building the module
-//===----------------------------------------------------------------------===//
-
-Value Importer::noValue() {
-  if (!none) {
-    OpBuilder::InsertionGuard guard(builder);
-    builder.setInsertionPointToStart(&func.getBody().front());
-    none = ONNX::NoValueOp::create(builder, fileLoc, builder.getNoneType());
+Attribute GraphImporter::convertAttribute(const onnx::AttributeProto &attr,
+                                          Location loc,
+                                          const llvm::Twine &prefix) {
+  if (!attr.ref_attr_name().empty()) {
+    emitError(loc) << prefix << "attribute '" << attr.name()
+                   << "' refers to a function attribute, which is not "
+                      "supported outside functions";
+    return {};
   }
-  return none;
-}
-
-LogicalResult Importer::importInitializers() {
-  for (const auto &t : model.graph().initializer()) {
-    std::string err;
-    DenseElementsAttr value =
-        convertTensor(ctx, t, external, "initializer '" + t.name() + "'", err);
-    if (!value)
-      return emitError(fileLoc) << err;
-    Location loc = NameLoc::get(StringAttr::get(&ctx, t.name()), fileLoc);
-    auto op = ONNX::ConstantOp::create(
-        builder, loc, TypeRange{value.getType()}, ValueRange{},
-        ArrayRef<NamedAttribute>{builder.getNamedAttr("value", value)});
-    values[t.name()] = op->getResult(0);
-  }
-  return success();
-}
-
-FailureOr<Attribute>
-Importer::convertAttribute(int64_t index, const onnx::AttributeProto &a) {
-  switch (a.type()) {
-  case onnx::AttributeProto::INT:
-    return Attribute(builder.getI64IntegerAttr(a.i()));
+  switch (attr.type()) {
   case onnx::AttributeProto::FLOAT:
-    return Attribute(builder.getF32FloatAttr(a.f()));
+    return builder.getF32FloatAttr(attr.f());
+  case onnx::AttributeProto::INT:
+    return builder.getI64IntegerAttr(attr.i());
   case onnx::AttributeProto::STRING:
-    return Attribute(builder.getStringAttr(a.s()));
-  case onnx::AttributeProto::INTS: {
-    SmallVector<int64_t> v(a.ints().begin(), a.ints().end());
-    return Attribute(builder.getI64ArrayAttr(v));
-  }
+    return builder.getStringAttr(attr.s());
   case onnx::AttributeProto::FLOATS: {
-    SmallVector<float> v(a.floats().begin(), a.floats().end());
-    return Attribute(builder.getF32ArrayAttr(v));
+    SmallVector<Attribute> elems;
+    for (float f : attr.floats())
+      elems.push_back(builder.getF32FloatAttr(f));
+    return builder.getArrayAttr(elems);
+  }
+  case onnx::AttributeProto::INTS: {
+    SmallVector<Attribute> elems;
+    for (int64_t i : attr.ints())
+      elems.push_back(builder.getI64IntegerAttr(i));
+    return builder.getArrayAttr(elems);
   }
   case onnx::AttributeProto::STRINGS: {
-    SmallVector<StringRef> v(a.strings().begin(), a.strings().end());
-    return Attribute(builder.getStrArrayAttr(v));
+    SmallVector<Attribute> elems;
+    for (const std::string &s : attr.strings())
+      elems.push_back(builder.getStringAttr(s));
+    return builder.getArrayAttr(elems);
   }
-  case onnx::AttributeProto::TENSOR: {
-    std::string err;
-    DenseElementsAttr v = convertTensor(
-        ctx, a.t(), external, "attribute '" + a.name() + "'", err);
-    if (!v)
-      return nodeError(index) << err, failure();
-    return Attribute(v);
-  }
+  case onnx::AttributeProto::TENSOR:
+    return convertTensor(attr.t(), loc,
+                         prefix + "tensor of attribute '" + attr.name() + "'");
   case onnx::AttributeProto::TYPE_PROTO: {
-    std::string err;
-    Type t = convertValueType(ctx, a.tp(), err);
-    if (!t)
-      return nodeError(index) << "attribute '" << a.name() << "': " << err,
-             failure();
-    return Attribute(TypeAttr::get(t));
+    Type type = convertType(attr.tp(), loc,
+                            prefix + "type of attribute '" + attr.name() + "'");
+    return type ? TypeAttr::get(type) : Attribute();
   }
   case onnx::AttributeProto::GRAPH:
   case onnx::AttributeProto::GRAPHS:
-    return nodeError(index) << "subgraph attribute '" << a.name()
-                            << "' (If/Loop/Scan bodies) is not supported yet",
-           failure();
+    emitError(loc) << prefix << "attribute '" << attr.name()
+                   << "' is a subgraph; subgraphs (If/Loop/Scan bodies) are "
+                      "not supported yet";
+    return {};
   default:
-    return nodeError(index) << "attribute '" << a.name() << "' has type "
-                            << onnx::AttributeProto::AttributeType_Name(
-                                   a.type())
-                            << ", which is not supported",
-           failure();
+    emitError(loc) << prefix << "attribute '" << attr.name() << "' has kind "
+                   << onnx::AttributeProto::AttributeType_Name(attr.type())
+                   << ", which the importer does not support";
+    return {};
   }
 }
 
-LogicalResult Importer::importConstantNode(int64_t index) {
-  const onnx::NodeProto &n = model.graph().node(index);
-  if (n.attribute_size() != 1 || n.output_size() != 1)
-    return nodeError(index)
-           << "a Constant needs exactly one value attribute and one output";
-  const onnx::AttributeProto &a = n.attribute(0);
-  DenseElementsAttr value;
-  const std::string &k = a.name();
-  if (k == "value") {
-    std::string err;
-    value = convertTensor(ctx, a.t(), external, "its value", err);
-    if (!value)
-      return nodeError(index) << err;
-  } else if (k == "value_float") {
-    value = DenseElementsAttr::get(
-        RankedTensorType::get({}, builder.getF32Type()), a.f());
-  } else if (k == "value_floats") {
-    SmallVector<float> v(a.floats().begin(), a.floats().end());
-    value = DenseElementsAttr::get(
-        RankedTensorType::get({static_cast<int64_t>(v.size())},
-                              builder.getF32Type()),
-        ArrayRef<float>(v));
-  } else if (k == "value_int") {
-    value = DenseElementsAttr::get(
-        RankedTensorType::get({}, builder.getI64Type()), a.i());
-  } else if (k == "value_ints") {
-    SmallVector<int64_t> v(a.ints().begin(), a.ints().end());
-    value = DenseElementsAttr::get(
-        RankedTensorType::get({static_cast<int64_t>(v.size())},
-                              builder.getI64Type()),
-        ArrayRef<int64_t>(v));
-  } else if (k == "value_string" || k == "value_strings") {
-    SmallVector<StringRef> v;
-    if (k == "value_string")
-      v.push_back(a.s());
-    else
-      v.append(a.strings().begin(), a.strings().end());
-    SmallVector<int64_t> shape;
-    if (k == "value_strings")
-      shape.push_back(static_cast<int64_t>(v.size()));
-    value = DenseStringElementsAttr::get(
-        RankedTensorType::get(shape, ONNX::StringType::get(&ctx)), v);
-  } else {
-    return nodeError(index) << "Constant attribute '" << k
-                            << "' is not supported";
+Value GraphImporter::getNoValue() {
+  if (!noValue) {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(entryBlock);
+    noValue = ONNX::NoValueOp::create(builder, fileLoc, builder.getNoneType())
+                  .getResult();
   }
+  return noValue;
+}
+
+LogicalResult GraphImporter::verifyNodeOp(Operation *op,
+                                          const std::string &prefix) {
+  SmallVector<std::string> messages;
+  LogicalResult result = success();
+  {
+    ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &diag) {
+      if (diag.getSeverity() == DiagnosticSeverity::Error)
+        messages.push_back(diag.str());
+      return success();
+    });
+    result = mlir::verify(op, /*verifyRecursively=*/false);
+  }
+  if (succeeded(result))
+    return success();
+  for (const std::string &message : messages)
+    emitError(op->getLoc()) << prefix << message;
+  if (messages.empty())
+    emitError(op->getLoc()) << prefix << "the operation failed to verify";
+  return failure();
+}
+
+LogicalResult GraphImporter::importConstantNode(const onnx::NodeProto &node,
+                                                Location loc,
+                                                const std::string &prefix) {
+  if (node.output_size() != 1 || node.attribute_size() != 1) {
+    emitError(loc) << prefix
+                   << "a Constant needs exactly one output and one value "
+                      "attribute";
+    return failure();
+  }
+  const onnx::AttributeProto &attr = node.attribute(0);
+  const std::string &name = attr.name();
+  Attribute value;
+  auto vectorType = [&](Type elem, int64_t n) {
+    return RankedTensorType::get({n}, elem);
+  };
+  auto scalarType = [&](Type elem) { return RankedTensorType::get({}, elem); };
+  if (name == "value") {
+    value = convertTensor(attr.t(), loc, prefix + "value");
+  } else if (name == "value_float") {
+    value = DenseElementsAttr::get(scalarType(builder.getF32Type()), attr.f());
+  } else if (name == "value_floats") {
+    SmallVector<float> v(attr.floats().begin(), attr.floats().end());
+    value = DenseElementsAttr::get(
+        vectorType(builder.getF32Type(), int64_t(v.size())), ArrayRef(v));
+  } else if (name == "value_int") {
+    value = DenseElementsAttr::get(scalarType(builder.getI64Type()),
+                                   static_cast<int64_t>(attr.i()));
+  } else if (name == "value_ints") {
+    SmallVector<int64_t> v(attr.ints().begin(), attr.ints().end());
+    value = DenseElementsAttr::get(
+        vectorType(builder.getI64Type(), int64_t(v.size())), ArrayRef(v));
+  } else if (name == "value_string") {
+    value = DenseStringElementsAttr::get(
+        scalarType(ONNX::StringType::get(&ctx)), {StringRef(attr.s())});
+  } else if (name == "value_strings") {
+    SmallVector<StringRef> v(attr.strings().begin(), attr.strings().end());
+    value = DenseStringElementsAttr::get(
+        vectorType(ONNX::StringType::get(&ctx), int64_t(v.size())), v);
+  } else {
+    emitError(loc) << prefix << "attribute '" << name
+                   << "' (sparse constants) is not supported";
+    return failure();
+  }
+  if (!value)
+    return failure();
+  auto typed = cast<TypedAttr>(value);
   auto op = ONNX::ConstantOp::create(
-      builder, nodeLoc(index), TypeRange{value.getType()}, ValueRange{},
-      ArrayRef<NamedAttribute>{builder.getNamedAttr("value", value)});
-  if (failed(verify(op)))
-    return nodeError(index) << "the imported operation is invalid";
-  values[n.output(0)] = op->getResult(0);
+      builder, loc, typed.getType(),
+      /*sparse_value=*/nullptr, cast<ElementsAttr>(value), nullptr, nullptr,
+      nullptr, nullptr, nullptr, nullptr);
+  if (failed(verifyNodeOp(op, prefix)))
+    return failure();
+  values[node.output(0)] = op.getResult();
   return success();
 }
 
-/// The type of output `name` (formal `formal` of `schema`): from shape
-/// inference or value_info when known, else an unranked tensor whose element
-/// type follows the schema's type constraint.
-Type Importer::outputType(int64_t index, const onnx::OpSchema &schema,
-                          int formal, const std::string &name,
-                          ArrayRef<Value> operands) {
-  auto it = valueTypes.find(name);
-  if (it != valueTypes.end()) {
-    std::string err;
-    Type t = convertValueType(ctx, *it->second, err);
-    if (!t) {
-      nodeError(index) << "output '" << name << "': " << err;
-      return Type();
-    }
-    return t;
-  }
-  const onnx::OpSchema::FormalParameter &out =
-      schema.outputs()[std::min<size_t>(formal, schema.outputs().size() - 1)];
-  const std::string &constraint = out.GetTypeStr();
-  for (size_t i = 0; i < schema.inputs().size() && i < operands.size(); ++i)
-    if (schema.inputs()[i].GetTypeStr() == constraint)
-      if (auto st = dyn_cast<ShapedType>(operands[i].getType()))
-        return UnrankedTensorType::get(st.getElementType());
-  if (out.GetTypes().size() == 1) {
-    onnx::TypeProto tp;
-    const std::string &ts = **out.GetTypes().begin();
-    static const std::pair<const char *, int32_t> names[] = {
-        {"tensor(float)", onnx::TensorProto::FLOAT},
-        {"tensor(int64)", onnx::TensorProto::INT64},
-        {"tensor(int32)", onnx::TensorProto::INT32},
-        {"tensor(bool)", onnx::TensorProto::BOOL},
-        {"tensor(string)", onnx::TensorProto::STRING}};
-    for (const auto &[text, dt] : names)
-      if (ts == text)
-        return UnrankedTensorType::get(convertElementType(ctx, dt));
-  }
-  nodeError(index) << "cannot determine the type of output '" << name
-                   << "'; shape inference gave none";
-  return Type();
-}
+LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
+                                        int index) {
+  std::string name = nodeName(node, index);
+  Location loc = nodeLoc(name);
+  const std::string &opType = node.op_type();
+  std::string prefix = "node '" + name + "' (" + opType + "): ";
 
-LogicalResult Importer::importNode(int64_t index) {
-  const onnx::NodeProto &n = model.graph().node(index);
-  std::string label = n.name().empty()
-                          ? n.op_type() + "_" + std::to_string(index)
-                          : n.name();
-  bool localFunction = false;
-  for (const auto &f : model.functions())
-    localFunction |= f.name() == n.op_type() && f.domain() == n.domain();
-  std::string opName = "onnx." + n.op_type();
-  std::optional<RegisteredOperationName> regName =
-      RegisteredOperationName::lookup(opName, &ctx);
-  const onnx::OpSchema *schema =
-      isDefaultDomain(n.domain())
-          ? onnx::OpSchemaRegistry::Schema(n.op_type(), kCanonicalONNXOpset,
-                                           "")
-          : nullptr;
-  if (!isDefaultDomain(n.domain()) || localFunction || !regName || !schema ||
-      schema->deprecated())
-    return emitError(nodeLoc(index))
-           << "unsupported operator '" << n.op_type() << "' (domain '"
-           << n.domain() << "', opset " << opset << ") at node '" << label
-           << "'" << (localFunction ? " (a model-local function)" : "");
-
-  if (n.op_type() == "Constant")
-    return importConstantNode(index);
-
-  // Operands, one per schema formal; a variadic formal takes the rest.
-  SmallVector<Value> operands;
-  SmallVector<int32_t> operandSegments;
-  const auto &formals = schema->inputs();
-  int next = 0;
-  auto lookup = [&](const std::string &name) -> FailureOr<Value> {
-    if (name.empty())
-      return noValue();
-    auto it = values.find(name);
-    if (it == values.end())
-      return nodeError(index) << "input '" << name
-                              << "' is not produced by any node, initializer "
-                                 "or graph input before it",
-             failure();
-    return it->second;
+  auto unsupported = [&]() {
+    emitError(loc) << "unsupported operator '" << opType << "' (domain '"
+                   << node.domain() << "', opset " << sourceOpset
+                   << ") at node '" << name << "'";
+    return failure();
   };
-  for (size_t f = 0; f < formals.size(); ++f) {
-    const auto &formal = formals[f];
-    if (formal.GetOption() == onnx::OpSchema::Variadic) {
-      int32_t count = 0;
-      for (; next < n.input_size(); ++next, ++count) {
-        FailureOr<Value> v = lookup(n.input(next));
-        if (failed(v))
-          return failure();
-        operands.push_back(*v);
-      }
-      operandSegments.push_back(count);
-      continue;
-    }
-    std::string name = next < n.input_size() ? n.input(next) : "";
-    ++next;
-    if (name.empty() && formal.GetOption() == onnx::OpSchema::Single)
-      return nodeError(index) << "required input '" << formal.GetName()
-                              << "' is missing";
-    FailureOr<Value> v = lookup(name);
-    if (failed(v))
-      return failure();
-    operands.push_back(*v);
-    operandSegments.push_back(1);
-  }
-  if (next < n.input_size())
-    return nodeError(index) << "has " << n.input_size()
-                            << " inputs; the operator takes at most "
-                            << formals.size();
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    return unsupported();
+  if (opType == "Constant")
+    return importConstantNode(node, loc, prefix);
 
-  // Results, one per schema formal output; absent optional ones are `none`.
-  SmallVector<Type> resultTypes;
-  SmallVector<int32_t> resultSegments;
-  SmallVector<std::string> resultNames;
-  const auto &outs = schema->outputs();
-  int nextOut = 0;
-  for (size_t f = 0; f < outs.size(); ++f) {
-    if (outs[f].GetOption() == onnx::OpSchema::Variadic) {
-      int32_t count = 0;
-      for (; nextOut < n.output_size(); ++nextOut, ++count) {
-        Type t = outputType(index, *schema, f, n.output(nextOut), operands);
-        if (!t)
-          return failure();
-        resultTypes.push_back(t);
-        resultNames.push_back(n.output(nextOut));
-      }
-      resultSegments.push_back(count);
+  std::string opName = "onnx." + opType;
+  std::optional<RegisteredOperationName> registered =
+      RegisteredOperationName::lookup(opName, &ctx);
+  SchemaArity arity;
+  if (!registered ||
+      !lookupSchema(opType, kCanonicalONNXOpset, &arity, nullptr))
+    return unsupported();
+
+  // Operands, with absent optional inputs given by onnx.NoValue, padded to
+  // the schema's fixed inputs so positions always match.
+  SmallVector<Value> operands;
+  for (const std::string &input : node.input()) {
+    if (input.empty()) {
+      operands.push_back(getNoValue());
       continue;
     }
-    std::string name = nextOut < n.output_size() ? n.output(nextOut) : "";
-    ++nextOut;
-    resultSegments.push_back(1);
-    resultNames.push_back(name);
-    if (name.empty()) {
-      if (outs[f].GetOption() == onnx::OpSchema::Single)
-        return nodeError(index)
-               << "required output '" << outs[f].GetName() << "' is missing";
+    auto it = values.find(input);
+    if (it == values.end()) {
+      emitError(loc) << prefix << "input '" << input << "' is not defined";
+      return failure();
+    }
+    operands.push_back(it->second);
+  }
+  size_t fixedInputs =
+      arity.variadicInput ? arity.numInputs - 1 : arity.numInputs;
+  while (operands.size() < fixedInputs)
+    operands.push_back(getNoValue());
+
+  // Results: inferred types; absent optional outputs are `none`.
+  size_t numResults =
+      arity.variadicOutput
+          ? std::max<size_t>(node.output_size(), arity.numOutputs - 1)
+          : std::max<size_t>(arity.numOutputs, node.output_size());
+  SmallVector<Type> resultTypes;
+  for (size_t i = 0; i < numResults; ++i) {
+    if (i >= size_t(node.output_size()) || node.output(i).empty()) {
       resultTypes.push_back(builder.getNoneType());
       continue;
     }
-    Type t = outputType(index, *schema, f, name, operands);
-    if (!t)
+    const std::string &output = node.output(i);
+    auto it = valueTypes.find(output);
+    if (it == valueTypes.end()) {
+      emitError(loc) << prefix << "the type of output '" << output
+                     << "' is unknown (shape inference could not infer it)";
       return failure();
-    resultTypes.push_back(t);
+    }
+    Type type =
+        convertType(*it->second, loc, prefix + "output '" + output + "'");
+    if (!type)
+      return failure();
+    resultTypes.push_back(type);
   }
-  if (nextOut < n.output_size())
-    return nodeError(index) << "has " << n.output_size()
-                            << " outputs; the operator gives at most "
-                            << outs.size();
 
-  OperationState state(nodeLoc(index), *regName);
+  SmallVector<NamedAttribute> attrs;
+  for (const onnx::AttributeProto &attr : node.attribute()) {
+    Attribute converted = convertAttribute(attr, loc, prefix);
+    if (!converted)
+      return failure();
+    attrs.push_back(builder.getNamedAttr(attr.name(), converted));
+  }
+
+  OperationState state(loc, *registered);
   state.addOperands(operands);
   state.addTypes(resultTypes);
-  for (const auto &a : n.attribute()) {
-    if (!schema->attributes().count(a.name()))
-      return nodeError(index) << "unknown attribute '" << a.name() << "'";
-    FailureOr<Attribute> attr = convertAttribute(index, a);
-    if (failed(attr))
-      return failure();
-    state.addAttribute(a.name(), *attr);
-  }
-  if (regName->hasTrait<OpTrait::AttrSizedOperandSegments>())
-    state.addAttribute("operandSegmentSizes",
-                       builder.getDenseI32ArrayAttr(operandSegments));
-  if (regName->hasTrait<OpTrait::AttrSizedResultSegments>())
-    state.addAttribute("resultSegmentSizes",
-                       builder.getDenseI32ArrayAttr(resultSegments));
+  state.addAttributes(attrs);
+  // Operations with regions (If/Loop/Scan) already failed on their
+  // subgraph attribute, so none is needed here.
   Operation *op = builder.create(state);
-  if (failed(verify(op)))
-    return nodeError(index) << "the imported operation is invalid";
-  for (auto [name, result] : llvm::zip(resultNames, op->getResults()))
-    if (!name.empty())
-      values[name] = result;
+  if (failed(verifyNodeOp(op, prefix)))
+    return failure();
+  for (size_t i = 0; i < size_t(node.output_size()); ++i)
+    if (!node.output(i).empty())
+      values[node.output(i)] = op->getResult(i);
   return success();
 }
 
-LogicalResult Importer::buildModule() {
-  const onnx::GraphProto &g = model.graph();
-  for (const auto &vi : g.value_info())
+OwningOpRef<ModuleOp>
+GraphImporter::importModel(const onnx::ModelProto &model) {
+  const onnx::GraphProto &graph = model.graph();
+  for (const onnx::ValueInfoProto &vi : graph.value_info())
     valueTypes[vi.name()] = &vi.type();
-  for (const auto &vi : g.output())
-    if (vi.type().has_tensor_type() && vi.type().tensor_type().elem_type())
+  for (const onnx::ValueInfoProto &vi : graph.output())
+    if (vi.has_type())
       valueTypes[vi.name()] = &vi.type();
 
-  module = ModuleOp::create(fileLoc);
-  module->setAttr("onnx.opset", builder.getI64IntegerAttr(kCanonicalONNXOpset));
-  module->setAttr("onnx.source",
-                  builder.getStringAttr(llvm::sys::path::filename(path)));
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  (*module)->setAttr("onnx.opset",
+                     builder.getI64IntegerAttr(kCanonicalONNXOpset));
+  (*module)->setAttr("onnx.source",
+                     builder.getStringAttr(llvm::sys::path::filename(path)));
 
-  std::unordered_set<std::string> inits;
-  for (const auto &t : g.initializer())
-    inits.insert(t.name());
+  // Initializers are constants, even when they are also graph inputs.
+  llvm::StringSet<> initializerNames;
+  for (const onnx::TensorProto &t : graph.initializer())
+    initializerNames.insert(t.name());
 
-  // Arguments: graph inputs that are not initializers.
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
-  std::unordered_set<std::string> seen;
-  for (const auto &in : g.input()) {
-    if (inits.count(in.name()))
+  for (const onnx::ValueInfoProto &vi : graph.input()) {
+    if (initializerNames.contains(vi.name()))
       continue;
-    if (!seen.insert(in.name()).second)
-      return emitError(fileLoc) << "graph input '" << in.name()
-                                << "' is declared twice";
-    std::string err;
-    Type t = convertValueType(ctx, in.type(), err);
-    if (!t)
-      return emitError(fileLoc) << "graph input '" << in.name() << "': " << err;
-    argTypes.push_back(t);
-    argNames.push_back(in.name());
+    Location loc = nodeLoc(vi.name());
+    Type type = convertType(vi.type(), loc, "graph input '" + vi.name() + "'");
+    if (!type)
+      return nullptr;
+    argTypes.push_back(type);
+    argNames.push_back(vi.name());
   }
 
-  builder.setInsertionPointToEnd(module.getBody());
-  func = func::FuncOp::create(builder, fileLoc, "main",
-                              builder.getFunctionType(argTypes, {}));
-  Block *entry = func.addEntryBlock();
+  builder.setInsertionPointToEnd(module->getBody());
+  auto func = func::FuncOp::create(builder, fileLoc, "main",
+                                   builder.getFunctionType(argTypes, {}));
+  entryBlock = func.addEntryBlock();
+  builder.setInsertionPointToEnd(entryBlock);
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, "onnx.name", builder.getStringAttr(name));
-    values[name] = entry->getArgument(i);
+    entryBlock->getArgument(i).setLoc(nodeLoc(name));
+    values[name] = entryBlock->getArgument(i);
   }
-  builder.setInsertionPointToEnd(entry);
 
-  if (failed(importInitializers()))
-    return failure();
-  for (int64_t i = 0; i < g.node_size(); ++i)
-    if (failed(importNode(i)))
-      return failure();
+  for (const onnx::TensorProto &t : graph.initializer()) {
+    Location loc = nodeLoc(t.name());
+    ElementsAttr value =
+        convertTensor(t, loc, "initializer '" + t.name() + "'");
+    if (!value)
+      return nullptr;
+    auto op = ONNX::ConstantOp::create(
+        builder, loc, cast<TypedAttr>(value).getType(), nullptr, value, nullptr,
+        nullptr, nullptr, nullptr, nullptr, nullptr);
+    values[t.name()] = op.getResult();
+  }
+
+  for (int i = 0, e = graph.node_size(); i < e; ++i)
+    if (failed(importNode(graph.node(i), i)))
+      return nullptr;
 
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;
-  for (const auto &out : g.output()) {
-    auto it = values.find(out.name());
-    if (it == values.end())
-      return emitError(fileLoc) << "graph output '" << out.name()
-                                << "' is not produced by the graph";
+  for (const onnx::ValueInfoProto &vi : graph.output()) {
+    auto it = values.find(vi.name());
+    if (it == values.end()) {
+      emitError(fileLoc) << "graph output '" << vi.name()
+                         << "' is not produced by any node, input or "
+                            "initializer";
+      return nullptr;
+    }
     results.push_back(it->second);
     resultTypes.push_back(it->second.getType());
   }
   func::ReturnOp::create(builder, fileLoc, results);
   func.setType(builder.getFunctionType(argTypes, resultTypes));
-  for (auto [i, out] : llvm::enumerate(g.output()))
-    func.setResultAttr(i, "onnx.name", builder.getStringAttr(out.name()));
+  for (auto [i, vi] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, "onnx.name", builder.getStringAttr(vi.name()));
+
+  if (failed(mlir::verify(*module)))
+    return nullptr;
+  return module;
+}
+
+/// Checks what libonnx's checker leaves out but its graph IR (used by the
+/// version converter) relies on: every graph output names a value.
+LogicalResult checkGraphOutputs(const onnx::ModelProto &model, Location loc) {
+  llvm::StringSet<> defined;
+  const onnx::GraphProto &graph = model.graph();
+  for (const onnx::ValueInfoProto &vi : graph.input())
+    defined.insert(vi.name());
+  for (const onnx::TensorProto &t : graph.initializer())
+    defined.insert(t.name());
+  for (const onnx::NodeProto &node : graph.node())
+    for (const std::string &out : node.output())
+      defined.insert(out);
+  for (const onnx::ValueInfoProto &vi : graph.output())
+    if (vi.name().empty() || !defined.contains(vi.name())) {
+      emitError(loc) << "graph output '" << vi.name()
+                     << "' is not produced by any node, input or "
+                        "initializer";
+      return failure();
+    }
   return success();
 }
 
-OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
-  ctx.loadDialect<ONNX::ONNXDialect, func::FuncDialect>();
-  if (failed(parse(bytes)) || failed(normalizeOpset()) ||
-      failed(applyInputShapes()) || failed(checkAndInfer()))
-    return nullptr;
-  OwningOpRef<ModuleOp> owned;
-  LogicalResult built = buildModule();
-  owned = module;
-  if (failed(built) || failed(verify(*owned)))
-    return nullptr;
-  return owned;
-}
-
-//===----------------------------------------------------------------------===//
-// Entry points
-//===----------------------------------------------------------------------===//
-
-OwningOpRef<ModuleOp> zellige::importONNXModel(MLIRContext &ctx,
-                                               StringRef bytes, StringRef path,
-                                               const ImportOptions &opts) {
-  Importer importer(ctx, path, opts);
-  return importer.run(bytes);
-}
-
-OwningOpRef<ModuleOp> zellige::importONNXModel(MLIRContext &ctx,
-                                               StringRef path,
-                                               const ImportOptions &opts) {
-  auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                         /*RequiresNullTerminator=*/false);
-  if (!buf) {
-    emitError(FileLineColLoc::get(&ctx, path, 0, 0))
-        << "cannot read ONNX model '" << path
-        << "': " << buf.getError().message();
-    return nullptr;
-  }
-  return importONNXModel(ctx, (*buf)->getBuffer(), path, opts);
-}
-
-bool zellige::parseONNXInputShape(StringRef text, ImportOptions &opts,
-                                  std::string &error) {
-  size_t colon = text.rfind(':');
-  if (colon == StringRef::npos || colon == 0) {
-    error = "expected NAME:DIMxDIMx..., got '" + text.str() + "'";
-    return false;
-  }
-  StringRef name = text.take_front(colon);
-  StringRef dimsText = text.drop_front(colon + 1);
-  std::vector<int64_t> dims;
-  if (!dimsText.empty()) {
-    SmallVector<StringRef> parts;
-    dimsText.split(parts, 'x');
-    for (StringRef p : parts) {
-      int64_t d;
-      if (p.trim().getAsInteger(10, d) || d < 0) {
-        error = "malformed dim '" + p.str() + "' in '" + text.str() + "'";
-        return false;
+/// Applies `--onnx-input-shape` style overrides to the graph inputs.
+LogicalResult applyInputShapes(onnx::ModelProto &model,
+                               const ImportOptions &opts, Location loc) {
+  onnx::GraphProto *graph = model.mutable_graph();
+  for (const auto &[name, dims] : opts.inputShapes) {
+    onnx::ValueInfoProto *input = nullptr;
+    for (onnx::ValueInfoProto &vi : *graph->mutable_input())
+      if (vi.name() == name)
+        input = &vi;
+    if (!input) {
+      emitError(loc) << "input shape given for '" << name
+                     << "', but the graph has no input of that name";
+      return failure();
+    }
+    onnx::TypeProto::Tensor *tensor =
+        input->mutable_type()->mutable_tensor_type();
+    if (tensor->has_shape()) {
+      const onnx::TensorShapeProto &shape = tensor->shape();
+      if (shape.dim_size() != int(dims.size())) {
+        emitError(loc) << "input shape for '" << name << "' has rank "
+                       << dims.size() << ", but the graph input has rank "
+                       << shape.dim_size();
+        return failure();
       }
-      dims.push_back(d);
+      for (int i = 0; i < shape.dim_size(); ++i)
+        if (shape.dim(i).has_dim_value() &&
+            shape.dim(i).dim_value() != dims[i]) {
+          emitError(loc) << "input shape for '" << name << "' sets dimension "
+                         << i << " to " << dims[i]
+                         << ", but the model fixes it to "
+                         << shape.dim(i).dim_value();
+          return failure();
+        }
+    }
+    onnx::TensorShapeProto *shape = tensor->mutable_shape();
+    shape->clear_dim();
+    for (int64_t d : dims) {
+      if (d < 0) {
+        emitError(loc) << "input shape for '" << name
+                       << "' has a negative dimension";
+        return failure();
+      }
+      shape->add_dim()->set_dim_value(d);
     }
   }
-  opts.inputShapes[name.str()] = std::move(dims);
-  return true;
+  return success();
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp> zellige::importONNXModel(MLIRContext &ctx,
+                                               llvm::StringRef bytes,
+                                               llvm::StringRef path,
+                                               const ImportOptions &opts) {
+  ctx.loadDialect<ONNX::ONNXDialect, func::FuncDialect>();
+  Location fileLoc = FileLineColLoc::get(&ctx, path, 0, 0);
+
+  onnx::ModelProto model;
+  std::string reason;
+  if (!parseModelProto(bytes, model, reason)) {
+    emitError(fileLoc) << "failed to parse ONNX model '" << path
+                       << "': " << reason;
+    return nullptr;
+  }
+
+  // Refuse operators the dialect lacks before libonnx sees them, with one
+  // clear message naming the node: first those of other domains, then (once
+  // the opset is known) default-domain ones libonnx does not know.
+  int64_t opset = getDefaultDomainOpset(model);
+  auto isDefaultDomain = [](const onnx::NodeProto &node) {
+    return node.domain().empty() || node.domain() == "ai.onnx";
+  };
+  auto unsupportedNode = [&](int index, int64_t domainOpset) {
+    const onnx::NodeProto &node = model.graph().node(index);
+    std::string name = node.name().empty()
+                           ? node.op_type() + "_" + std::to_string(index)
+                           : node.name();
+    emitError(NameLoc::get(StringAttr::get(&ctx, name), fileLoc))
+        << "unsupported operator '" << node.op_type() << "' (domain '"
+        << node.domain() << "', opset " << domainOpset << ") at node '" << name
+        << "'";
+  };
+  for (int i = 0, e = model.graph().node_size(); i < e; ++i) {
+    const onnx::NodeProto &node = model.graph().node(i);
+    if (isDefaultDomain(node))
+      continue;
+    int64_t domainOpset = 0;
+    for (const onnx::OperatorSetIdProto &id : model.opset_import())
+      if (id.domain() == node.domain())
+        domainOpset = id.version();
+    unsupportedNode(i, domainOpset);
+    return nullptr;
+  }
+  if (opset < 1) {
+    emitError(fileLoc) << "ONNX model '" << path
+                       << "' imports no opset of the default (ai.onnx) domain";
+    return nullptr;
+  }
+  if (opset > kMaxImportableONNXOpset) {
+    emitError(fileLoc) << "ONNX model '" << path << "' uses opset " << opset
+                       << ", newer than the newest the importer knows ("
+                       << kMaxImportableONNXOpset << ")";
+    return nullptr;
+  }
+  for (int i = 0, e = model.graph().node_size(); i < e; ++i)
+    if (!isExpandedNewOperator(model.graph().node(i).op_type(), opset) &&
+        !lookupSchema(model.graph().node(i).op_type(),
+                      std::min(opset, kCanonicalONNXOpset))) {
+      unsupportedNode(i, opset);
+      return nullptr;
+    }
+
+  llvm::StringRef baseDir = llvm::sys::path::parent_path(path);
+  if (!inlineExternalData(model, baseDir.empty() ? "." : baseDir, reason)) {
+    emitError(fileLoc) << "ONNX model '" << path << "': " << reason;
+    return nullptr;
+  }
+
+  // Node indices refer to the graph as it was before the rewrite, which
+  // leaves the nodes alone when it fails.
+  auto nodeError = [&](const OpsetError &error) {
+    const onnx::GraphProto &graph = model.graph();
+    if (error.nodeIndex < 0 || error.nodeIndex >= graph.node_size()) {
+      emitError(fileLoc) << error.message;
+      return;
+    }
+    const onnx::NodeProto &node = graph.node(error.nodeIndex);
+    std::string name = node.name().empty() ? node.op_type() + "_" +
+                                                 std::to_string(error.nodeIndex)
+                                           : node.name();
+    emitError(NameLoc::get(StringAttr::get(&ctx, name), fileLoc))
+        << "node '" << name << "' (" << node.op_type()
+        << "): " << error.message;
+  };
+
+  // libonnx trusts tensor sizes: check them (and refuse subgraphs) first.
+  {
+    OpsetError error;
+    if (!validateGraphData(model, error.message, error.nodeIndex)) {
+      nodeError(error);
+      return nullptr;
+    }
+  }
+
+  PendingRewrites pending;
+  if (opset > kCanonicalONNXOpset) {
+    // libonnx does not know these opsets: rewrite to 17 before checking.
+    OpsetError error;
+    if (!normalizeToCanonicalOpset(model, opset, kCanonicalONNXOpset, error,
+                                   &pending)) {
+      nodeError(error);
+      return nullptr;
+    }
+  } else if (opset < kCanonicalONNXOpset) {
+    setDefaultDomainOpset(model, opset);
+    if (!runChecker(model, reason)) {
+      emitError(fileLoc) << "ONNX checker failed for '" << path
+                         << "': " << reason;
+      return nullptr;
+    }
+    if (failed(checkGraphOutputs(model, fileLoc)))
+      return nullptr;
+    // libonnx's converter turns Upsample and Resize-10 into Resize-11+ with
+    // its default half_pixel coordinates, which changes their results; such
+    // models take the importer's own rules.
+    bool converterChangesResize =
+        opset < 11 &&
+        llvm::any_of(model.graph().node(), [](const onnx::NodeProto &node) {
+          return node.op_type() == "Upsample" || node.op_type() == "Resize";
+        });
+    // Some of the converter's adapters (Softmax 12->13) need shapes; give it
+    // the ones inference can find at the model's own opset.
+    std::string converterError = "it turns Upsample/Resize-10 into "
+                                 "Resize with other coordinates";
+    onnx::ModelProto converted;
+    if (!converterChangesResize) {
+      converted = model;
+      runShapeInference(converted, converterError, /*strict=*/false);
+    }
+    if (!converterChangesResize &&
+        runVersionConverter(converted, kCanonicalONNXOpset, converterError)) {
+      // Keep only the model's own value_info: the shapes inferred at the old
+      // opset are inferred again at the canonical one.
+      *converted.mutable_graph()->mutable_value_info() =
+          model.graph().value_info();
+      model = std::move(converted);
+    } else {
+      LLVM_DEBUG(llvm::dbgs() << "version converter failed (" << converterError
+                              << "); using the importer's own upgrade rules\n");
+      OpsetError error;
+      if (!normalizeToCanonicalOpset(model, opset, kCanonicalONNXOpset,
+                                     error)) {
+        nodeError(error);
+        return nullptr;
+      }
+    }
+    setDefaultDomainOpset(model, kCanonicalONNXOpset);
+  } else {
+    setDefaultDomainOpset(model, kCanonicalONNXOpset);
+  }
+
+  if (failed(applyInputShapes(model, opts, fileLoc)))
+    return nullptr;
+
+  if (!runChecker(model, reason)) {
+    emitError(fileLoc) << "ONNX checker failed for '" << path
+                       << "': " << reason;
+    return nullptr;
+  }
+  if (!pending.empty()) {
+    // Uneven opset-18 Splits and Pads with `axes` need shapes: infer them on
+    // a copy, leniently, and complete those nodes.
+    onnx::ModelProto inferred = model;
+    runShapeInference(inferred, reason, /*strict=*/false);
+    OpsetError error;
+    if (!resolvePendingRewrites(model, inferred, pending, error)) {
+      nodeError(error);
+      return nullptr;
+    }
+  }
+  if (opts.shapeInference && !runShapeInference(model, reason)) {
+    emitError(fileLoc) << "ONNX shape inference failed for '" << path
+                       << "': " << reason;
+    return nullptr;
+  }
+
+  GraphImporter importer(ctx, path, opset);
+  return importer.importModel(model);
+}
+
+OwningOpRef<ModuleOp> zellige::importONNXModel(MLIRContext &ctx,
+                                               llvm::StringRef path,
+                                               const ImportOptions &opts) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    ctx.loadDialect<ONNX::ONNXDialect, func::FuncDialect>();
+    emitError(FileLineColLoc::get(&ctx, path, 0, 0))
+        << "cannot open ONNX model '" << path
+        << "': " << buffer.getError().message();
+    return nullptr;
+  }
+  return importONNXModel(ctx, (*buffer)->getBuffer(), path, opts);
 }

@@ -1,4 +1,5 @@
-//===- ONNXLibrary.h - Calls into libonnx behind a no-throw wall -*- C++ -*-===//
+//===- ONNXLibrary.h - Calls into libonnx behind a no-throw wall -*- C++
+//-*-===//
 //
 // This file declares the importer's only calls into libonnx that may throw:
 // the checker, shape inference, the version converter and schema queries.
@@ -32,14 +33,18 @@ struct SchemaArity {
 /// Looks up the default-domain schema of `opType` in force at `opset`.
 /// Returns false when libonnx has none (or only a deprecated one).
 bool lookupSchema(const std::string &opType, int64_t opset,
-                  SchemaArity *arity = nullptr, int64_t *sinceVersion = nullptr);
+                  SchemaArity *arity = nullptr,
+                  int64_t *sinceVersion = nullptr);
 
 /// Runs onnx::checker::check_model. Returns false with the checker's message.
-bool runChecker(const onnx::ModelProto &model, std::string &error);
+/// `model` is restored to its original state before returning.
+bool runChecker(onnx::ModelProto &model, std::string &error);
 
-/// Runs libonnx's shape inference in place (strict mode, with data
-/// propagation). Returns false with its message.
-bool runShapeInference(onnx::ModelProto &model, std::string &error);
+/// Runs libonnx's shape inference in place, with data propagation. In strict
+/// mode a node whose inference fails is an error; otherwise its outputs are
+/// left unknown. Returns false with its message.
+bool runShapeInference(onnx::ModelProto &model, std::string &error,
+                       bool strict = true);
 
 /// Converts `model` to `targetOpset` with libonnx's version converter.
 /// Returns false with the converter's message; `model` is then unchanged.

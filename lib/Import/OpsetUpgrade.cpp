@@ -1,1184 +1,957 @@
 //===- OpsetUpgrade.cpp - Bring ONNX nodes to the canonical opset ---------===//
 //
-// This file implements the importer's opset normalization. The onnx dialect
-// has one operation per operator, mirroring the newest schema libonnx knows
-// (opset 17). A model importing another opset is rewritten here, node by
-// node, into that form:
-//   - older nodes: attributes that later became inputs (Reshape, Squeeze,
-//     Unsqueeze, ReduceSum, Split, Pad, Clip, Slice, TopK, Dropout) become
-//     constant inputs, Softmax/LogSoftmax/Hardmax before 13 (which coerce
-//     their input to 2-D) become Shape + Flatten + op + Reshape, Upsample and
-//     Resize-10 become Resize-13, legacy broadcasting is checked and dropped;
-//     a version whose schema only widened types or added attributes whose
-//     defaults keep the old meaning is kept as is (checked against libonnx's
-//     schema history);
-//   - newer nodes (opsets 18..23, which libonnx does not know): constant
-//     `axes` inputs of the reductions become attributes, Split's num_outputs
-//     becomes split sizes, Pad's axes are expanded, new attributes are
-//     dropped when they hold their neutral value, Gelu and Mish are expanded
-//     into primitive operators. A newer form that opset 17 cannot express is
+// This file implements the importer's per-operator opset rules.
+//   - Downgrades (opsets 18..23, which libonnx 1.12 does not know, to 17):
+//     constant `axes` inputs of the reductions become attributes (an empty
+//     reduction with noop_with_empty_axes becomes Identity); Split's
+//     num_outputs and Pad's `axes` are completed once shapes are known (see
+//     resolvePendingRewrites); new attributes holding the old behaviour are
+//     dropped; GridSample's renamed modes get their old names; Gelu, Mish and
+//     GroupNormalization expand into opset-17 operators. Any other new form is
 //     an error naming the node.
-// Rules are keyed by operator and since-version, in one table below.
+//   - Upgrades (older opsets to 17, used when libonnx's version converter
+//     fails or would change results): attributes that became inputs (Squeeze,
+//     Unsqueeze, ReduceSum, Split, Clip, Pad, Slice, TopK) become
+//     initializers; Upsample and Resize-10 become Resize with asymmetric
+//     coordinates; the pre-13 Softmax family, which flattened its input to
+//     2-D at `axis`, becomes Flatten -> op(axis = -1) -> Reshape to the
+//     input's shape.
+// Ops whose versions differ only in the types they accept pass unchanged.
 //
 //===----------------------------------------------------------------------===//
 
 #include "OpsetUpgrade.h"
 
-#include "zellige/Import/ONNXImporter.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/Twine.h"
+#include "llvm/Support/Endian.h"
 
-#include "onnx/defs/schema.h"
-
-#include <algorithm>
-#include <cmath>
-#include <cstring>
-#include <deque>
 #include <map>
-#include <set>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
-using namespace zellige;
 using namespace zellige::import_detail;
 
 namespace {
 
-//===----------------------------------------------------------------------===//
-// Versions past libonnx's opset 17
-//===----------------------------------------------------------------------===//
+bool isDefaultDomain(const std::string &domain) {
+  return domain.empty() || domain == "ai.onnx";
+}
 
-/// One since-version past opset 17 (from the ONNX operator changelog).
-/// `typesOnly` marks versions whose schema differs from the previous one
-/// only by the element types it accepts; the others have a rule below.
-struct VersionBump {
-  const char *op;
-  int version;
-  bool typesOnly;
-};
-
-// clang-format off
-const VersionBump kPost17Bumps[] = {
-    {"Acos", 22, true}, {"Acosh", 22, true}, {"Asin", 22, true},
-    {"Asinh", 22, true}, {"Atan", 22, true}, {"Atanh", 22, true},
-    {"AveragePool", 19, false}, {"AveragePool", 22, false},
-    {"Bernoulli", 22, true},
-    {"Cast", 19, false}, {"Cast", 21, false}, {"Cast", 23, false},
-    {"CastLike", 19, false}, {"CastLike", 21, false}, {"CastLike", 23, false},
-    {"Constant", 19, true}, {"Constant", 21, true}, {"Constant", 23, true},
-    {"ConstantOfShape", 20, true}, {"ConstantOfShape", 21, true},
-    {"ConstantOfShape", 23, true},
-    {"Conv", 22, true}, {"ConvTranspose", 22, true}, {"Cos", 22, true},
-    {"Cosh", 22, true}, {"DFT", 20, false},
-    {"DequantizeLinear", 19, false}, {"DequantizeLinear", 21, false},
-    {"DequantizeLinear", 23, false},
-    {"Det", 22, true}, {"Dropout", 22, true}, {"Elu", 22, true},
-    {"Equal", 19, true}, {"EyeLike", 22, true},
-    {"Flatten", 21, true}, {"Flatten", 23, true},
-    {"GRU", 22, true}, {"Gelu", 20, false},
-    {"GlobalAveragePool", 22, true}, {"GlobalLpPool", 22, true},
-    {"GlobalMaxPool", 22, true},
-    {"GridSample", 20, false}, {"GridSample", 22, false},
-    {"HardSigmoid", 22, true}, {"HardSwish", 22, true},
-    {"Identity", 19, true}, {"Identity", 21, true}, {"Identity", 23, true},
-    {"If", 19, true}, {"If", 21, true}, {"If", 23, true},
-    {"InstanceNormalization", 22, true}, {"IsInf", 20, true},
-    {"IsNaN", 20, true}, {"LSTM", 22, true},
-    {"Loop", 19, true}, {"Loop", 21, true}, {"Loop", 23, true},
-    {"LpNormalization", 22, true},
-    {"LpPool", 18, false}, {"LpPool", 22, false},
-    {"MaxPool", 22, true}, {"MaxRoiPool", 22, true}, {"MaxUnpool", 22, true},
-    {"Mish", 18, false}, {"Mish", 22, false},
-    {"Multinomial", 22, true}, {"NegativeLogLikelihoodLoss", 22, true},
-    {"OptionalGetElement", 18, true}, {"OptionalHasElement", 18, true},
-    {"Pad", 18, false}, {"Pad", 19, false}, {"Pad", 21, false},
-    {"Pad", 23, false},
-    {"QLinearMatMul", 21, true},
-    {"QuantizeLinear", 19, false}, {"QuantizeLinear", 21, false},
-    {"QuantizeLinear", 23, false},
-    {"RNN", 22, true}, {"RandomNormal", 22, true},
-    {"RandomNormalLike", 22, true}, {"RandomUniform", 22, true},
-    {"RandomUniformLike", 22, true},
-    {"ReduceL1", 18, false}, {"ReduceL2", 18, false},
-    {"ReduceLogSum", 18, false}, {"ReduceLogSumExp", 18, false},
-    {"ReduceMax", 18, false}, {"ReduceMax", 20, false},
-    {"ReduceMean", 18, false},
-    {"ReduceMin", 18, false}, {"ReduceMin", 20, false},
-    {"ReduceProd", 18, false}, {"ReduceSumSquare", 18, false},
-    {"Reshape", 19, true}, {"Reshape", 21, true}, {"Reshape", 23, true},
-    {"Resize", 18, false}, {"Resize", 19, false},
-    {"RoiAlign", 22, true}, {"Round", 22, true},
-    {"Scan", 19, true}, {"Scan", 21, true}, {"Scan", 23, true},
-    {"ScatterElements", 18, false}, {"ScatterND", 18, false},
-    {"Selu", 22, true},
-    {"Shape", 19, true}, {"Shape", 21, true}, {"Shape", 23, true},
-    {"Sin", 22, true}, {"Sinh", 22, true},
-    {"Size", 19, true}, {"Size", 21, true}, {"Size", 23, true},
-    {"Softplus", 22, true}, {"Softsign", 22, true}, {"Split", 18, false},
-    {"Squeeze", 21, true}, {"Squeeze", 23, true},
-    {"Tan", 22, true}, {"ThresholdedRelu", 22, true},
-    {"Transpose", 21, true}, {"Transpose", 23, true},
-    {"Unsqueeze", 21, true}, {"Unsqueeze", 23, true},
-};
-// clang-format on
-
-const VersionBump *findBump(const std::string &op, int64_t version) {
-  for (const VersionBump &b : kPost17Bumps)
-    if (op == b.op && b.version == version)
-      return &b;
+const onnx::AttributeProto *findAttr(const onnx::NodeProto &node,
+                                     llvm::StringRef name) {
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (attr.name() == name)
+      return &attr;
   return nullptr;
 }
 
-//===----------------------------------------------------------------------===//
-// Graph rewriting helpers
-//===----------------------------------------------------------------------===//
+void removeAttr(onnx::NodeProto &node, llvm::StringRef name) {
+  auto *attrs = node.mutable_attribute();
+  for (int i = attrs->size() - 1; i >= 0; --i)
+    if (attrs->Get(i).name() == name)
+      attrs->DeleteSubrange(i, 1);
+}
 
-class Rewriter {
-public:
-  explicit Rewriter(onnx::GraphProto &graph) : graph(graph) {
-    for (const auto &in : graph.input())
-      noteValueInfo(in);
-    for (const auto &vi : graph.value_info())
-      noteValueInfo(vi);
-    for (const auto &out : graph.output())
-      noteValueInfo(out);
-    for (const auto &init : graph.initializer()) {
-      names.insert(init.name());
-      constants[init.name()] = &init;
-      elemTypes[init.name()] = init.data_type();
-      ranks[init.name()] = init.dims_size();
-      shapes[init.name()] =
-          std::vector<int64_t>(init.dims().begin(), init.dims().end());
+onnx::AttributeProto &setAttr(onnx::NodeProto &node, llvm::StringRef name,
+                              onnx::AttributeProto::AttributeType type) {
+  removeAttr(node, name);
+  onnx::AttributeProto *attr = node.add_attribute();
+  attr->set_name(name.str());
+  attr->set_type(type);
+  return *attr;
+}
+
+void setIntsAttr(onnx::NodeProto &node, llvm::StringRef name,
+                 const std::vector<int64_t> &values) {
+  onnx::AttributeProto &attr = setAttr(node, name, onnx::AttributeProto::INTS);
+  for (int64_t v : values)
+    attr.add_ints(v);
+}
+
+void setIntAttr(onnx::NodeProto &node, llvm::StringRef name, int64_t value) {
+  setAttr(node, name, onnx::AttributeProto::INT).set_i(value);
+}
+
+void setStringAttr(onnx::NodeProto &node, llvm::StringRef name,
+                   llvm::StringRef value) {
+  setAttr(node, name, onnx::AttributeProto::STRING).set_s(value.str());
+}
+
+int64_t getIntAttr(const onnx::NodeProto &node, llvm::StringRef name,
+                   int64_t dflt) {
+  const onnx::AttributeProto *attr = findAttr(node, name);
+  return attr ? attr->i() : dflt;
+}
+
+std::string getStringAttr(const onnx::NodeProto &node, llvm::StringRef name,
+                          llvm::StringRef dflt) {
+  const onnx::AttributeProto *attr = findAttr(node, name);
+  return attr ? attr->s() : dflt.str();
+}
+
+std::string input(const onnx::NodeProto &node, int index) {
+  return index < node.input_size() ? node.input(index) : std::string();
+}
+
+void setInput(onnx::NodeProto &node, int index, const std::string &name) {
+  while (node.input_size() <= index)
+    node.add_input("");
+  node.set_input(index, name);
+}
+
+/// Keeps only the first `count` inputs.
+void truncateInputs(onnx::NodeProto &node, int count) {
+  if (node.input_size() > count)
+    node.mutable_input()->DeleteSubrange(count, node.input_size() - count);
+}
+
+/// Drops trailing empty inputs, which ONNX treats as absent.
+void trimInputs(onnx::NodeProto &node) {
+  while (node.input_size() > 0 && node.input(node.input_size() - 1).empty())
+    node.mutable_input()->RemoveLast();
+}
+
+/// Reads the values of an integer tensor held inline.
+bool readInts(const onnx::TensorProto &tensor, std::vector<int64_t> &out) {
+  out.clear();
+  if (tensor.data_type() == onnx::TensorProto::INT64) {
+    if (tensor.has_raw_data()) {
+      const std::string &raw = tensor.raw_data();
+      if (raw.size() % 8)
+        return false;
+      for (size_t i = 0; i < raw.size(); i += 8)
+        out.push_back(static_cast<int64_t>(
+            llvm::support::endian::read64le(raw.data() + i)));
+      return true;
     }
-    for (const auto &node : graph.node()) {
-      for (const auto &o : node.output())
-        names.insert(o);
-      if (node.op_type() == "Constant" &&
-          (node.domain().empty() || node.domain() == "ai.onnx") &&
+    out.assign(tensor.int64_data().begin(), tensor.int64_data().end());
+    return true;
+  }
+  if (tensor.data_type() == onnx::TensorProto::INT32) {
+    if (tensor.has_raw_data()) {
+      const std::string &raw = tensor.raw_data();
+      if (raw.size() % 4)
+        return false;
+      for (size_t i = 0; i < raw.size(); i += 4)
+        out.push_back(static_cast<int32_t>(
+            llvm::support::endian::read32le(raw.data() + i)));
+      return true;
+    }
+    out.assign(tensor.int32_data().begin(), tensor.int32_data().end());
+    return true;
+  }
+  return false;
+}
+
+/// Rewrites one graph, node by node.
+class GraphRewriter {
+public:
+  GraphRewriter(onnx::GraphProto &graph, int64_t fromOpset,
+                PendingRewrites *pending)
+      : graph(graph), fromOpset(fromOpset), pending(pending) {
+    for (const onnx::TensorProto &t : graph.initializer()) {
+      names.insert(t.name());
+      constants[t.name()] = &t;
+      elemTypes[t.name()] = t.data_type();
+    }
+    auto noteValueInfo = [&](const onnx::ValueInfoProto &vi) {
+      names.insert(vi.name());
+      if (vi.type().has_tensor_type())
+        elemTypes[vi.name()] = vi.type().tensor_type().elem_type();
+    };
+    for (const onnx::ValueInfoProto &vi : graph.input())
+      noteValueInfo(vi);
+    for (const onnx::ValueInfoProto &vi : graph.output())
+      noteValueInfo(vi);
+    for (const onnx::ValueInfoProto &vi : graph.value_info())
+      noteValueInfo(vi);
+    for (const onnx::NodeProto &node : graph.node()) {
+      names.insert(node.name());
+      for (const std::string &out : node.output())
+        names.insert(out);
+      if (node.op_type() == "Constant" && isDefaultDomain(node.domain()) &&
           node.output_size() == 1)
-        noteConstantNode(node);
+        if (const onnx::AttributeProto *value = findAttr(node, "value"))
+          constants[node.output(0)] = &value->t();
     }
   }
 
-  /// A name no value of the graph uses yet.
+  bool run(OpsetError &error);
+
+private:
+  /// Rewrites `node` (a copy) and appends it, and any nodes it needs, to
+  /// `out`. Returns false with a message on failure.
+  bool rewrite(onnx::NodeProto node, std::vector<onnx::NodeProto> &out,
+               std::string &error);
+  bool downgrade(onnx::NodeProto &node, std::vector<onnx::NodeProto> &out,
+                 std::string &error);
+  bool upgrade(onnx::NodeProto &node, std::vector<onnx::NodeProto> &out,
+               std::string &error);
+  /// Expands Gelu/Mish into opset-17 operators; `node` becomes the last one.
+  bool expand(onnx::NodeProto &node, std::vector<onnx::NodeProto> &out,
+              std::string &error);
+
+  bool expandGroupNormalization(onnx::NodeProto &node,
+                                std::vector<onnx::NodeProto> &out,
+                                std::string &error);
+
+  /// Appends a node `opType(inputs) -> fresh output` to `out` and returns its
+  /// output's name.
+  std::string emit(std::vector<onnx::NodeProto> &out, const std::string &base,
+                   const std::string &opType,
+                   const std::vector<std::string> &inputs) {
+    onnx::NodeProto node;
+    node.set_op_type(opType);
+    node.set_name(freshName(base + "_" + opType));
+    for (const std::string &in : inputs)
+      node.add_input(in);
+    std::string output = freshName(base + "_" + opType + "_out");
+    node.add_output(output);
+    out.push_back(std::move(node));
+    return output;
+  }
+
+  /// A float scalar of `value`, cast like `like` (so it matches any float
+  /// element type), and returns the cast value's name.
+  std::string scalarLike(std::vector<onnx::NodeProto> &out,
+                         const std::string &base, float value,
+                         const std::string &like) {
+    std::string constant =
+        addScalar(base + "_const", onnx::TensorProto::FLOAT, value);
+    return emit(out, base, "CastLike", {constant, like});
+  }
+
+  /// Reads the integer constant named `name`.
+  bool constantInts(const std::string &name, std::vector<int64_t> &values) {
+    auto it = constants.find(name);
+    return it != constants.end() && readInts(*it->second, values);
+  }
+
   std::string freshName(const std::string &base) {
     std::string name = base;
-    for (int i = 1; names.count(name); ++i)
+    for (unsigned i = 1; names.contains(name); ++i)
       name = base + "_" + std::to_string(i);
     names.insert(name);
     return name;
   }
 
-  /// The constant tensor named `name` (an initializer or a Constant node
-  /// output), or null.
-  const onnx::TensorProto *findConstant(const std::string &name) const {
-    auto it = constants.find(name);
-    return it == constants.end() ? nullptr : it->second;
-  }
-
-  /// Reads an integer constant; false when `name` is no constant of an
-  /// integer type with inline data.
-  bool readInts(const std::string &name, std::vector<int64_t> &out) const {
-    const onnx::TensorProto *t = findConstant(name);
-    if (!t || t->data_location() == onnx::TensorProto::EXTERNAL)
-      return false;
-    int64_t n = 1;
-    for (int64_t d : t->dims())
-      n *= d;
-    out.clear();
-    if (t->data_type() == onnx::TensorProto::INT64) {
-      if (t->has_raw_data()) {
-        const std::string &raw = t->raw_data();
-        if (raw.size() != static_cast<size_t>(n) * 8)
-          return false;
-        out.resize(n);
-        std::memcpy(out.data(), raw.data(), raw.size());
-        return true;
-      }
-      if (t->int64_data_size() != n)
-        return false;
-      out.assign(t->int64_data().begin(), t->int64_data().end());
-      return true;
-    }
-    if (t->data_type() == onnx::TensorProto::INT32) {
-      if (t->has_raw_data()) {
-        const std::string &raw = t->raw_data();
-        if (raw.size() != static_cast<size_t>(n) * 4)
-          return false;
-        std::vector<int32_t> tmp(n);
-        std::memcpy(tmp.data(), raw.data(), raw.size());
-        out.assign(tmp.begin(), tmp.end());
-        return true;
-      }
-      if (t->int32_data_size() != n)
-        return false;
-      out.assign(t->int32_data().begin(), t->int32_data().end());
-      return true;
-    }
-    return false;
-  }
-
-  /// The statically known rank of value `name`, or -1.
-  int64_t staticRank(const std::string &name) const {
-    auto it = ranks.find(name);
-    return it == ranks.end() ? -1 : it->second;
-  }
-
-  /// The statically known dims of `name` (-1 for unknown ones), if ranked.
-  const std::vector<int64_t> *staticShape(const std::string &name) const {
-    auto it = shapes.find(name);
-    return it == shapes.end() ? nullptr : &it->second;
-  }
-
-  /// The element type of `name` (TensorProto::DataType), or 0.
-  int32_t elemType(const std::string &name) const {
-    auto it = elemTypes.find(name);
-    return it == elemTypes.end() ? 0 : it->second;
-  }
-
-  std::string addInt64s(const std::string &base,
-                        const std::vector<int64_t> &values, bool scalar) {
+  /// Adds a 1-D int64 initializer and returns its name.
+  std::string addInts(const std::string &base,
+                      const std::vector<int64_t> &values) {
     onnx::TensorProto *t = graph.add_initializer();
     t->set_name(freshName(base));
     t->set_data_type(onnx::TensorProto::INT64);
-    if (!scalar)
-      t->add_dims(static_cast<int64_t>(values.size()));
+    t->add_dims(static_cast<int64_t>(values.size()));
     for (int64_t v : values)
       t->add_int64_data(v);
     return t->name();
   }
 
-  /// A scalar of `value` with the element type of `like`: a float initializer
-  /// when `like` is known to be f32, else a CastLike of one.
-  std::string addScalarLike(const std::string &base, float value,
-                            const std::string &like,
-                            const std::string &nodeName) {
+  /// Adds a scalar initializer of element type `elemType` (a float type)
+  /// holding `value`, and returns its name.
+  std::string addScalar(const std::string &base, int32_t elemType,
+                        float value) {
     onnx::TensorProto *t = graph.add_initializer();
     t->set_name(freshName(base));
     t->set_data_type(onnx::TensorProto::FLOAT);
     t->add_float_data(value);
-    if (elemType(like) == onnx::TensorProto::FLOAT)
-      return t->name();
-    onnx::NodeProto &cast = emit("CastLike", nodeName + "/" + base);
-    cast.add_input(t->name());
-    cast.add_input(like);
-    std::string out = freshName(base + "_cast");
-    cast.add_output(out);
-    return out;
+    if (elemType == onnx::TensorProto::DOUBLE) {
+      t->clear_float_data();
+      t->set_data_type(onnx::TensorProto::DOUBLE);
+      t->add_double_data(value);
+    }
+    return t->name();
   }
 
-  /// Appends a new default-domain node to the rewritten node list.
-  onnx::NodeProto &emit(const std::string &opType, const std::string &name) {
-    out.emplace_back();
-    onnx::NodeProto &n = out.back();
-    n.set_op_type(opType);
-    n.set_name(name);
-    return n;
+  int32_t elemTypeOf(const std::string &name) {
+    auto it = elemTypes.find(name);
+    return it == elemTypes.end() ? onnx::TensorProto::FLOAT : it->second;
   }
 
-  /// Emits `opType(inputs...) -> one fresh output` and returns the output.
-  std::string emitValue(const std::string &opType, const std::string &name,
-                        std::initializer_list<std::string> inputs) {
-    onnx::NodeProto &n = emit(opType, name);
-    for (const std::string &i : inputs)
-      n.add_input(i);
-    std::string o = freshName(name);
-    n.add_output(o);
-    return o;
+  std::string baseName(const onnx::NodeProto &node) {
+    return node.name().empty() ? node.op_type() : node.name();
   }
 
   onnx::GraphProto &graph;
-  std::deque<onnx::NodeProto> out;
-  /// Set by a rule that emitted the node's full replacement.
-  bool replaced = false;
-
-private:
-  void noteValueInfo(const onnx::ValueInfoProto &vi) {
-    names.insert(vi.name());
-    if (!vi.type().has_tensor_type())
-      return;
-    const auto &tt = vi.type().tensor_type();
-    if (tt.elem_type())
-      elemTypes[vi.name()] = tt.elem_type();
-    if (tt.has_shape()) {
-      ranks[vi.name()] = tt.shape().dim_size();
-      std::vector<int64_t> dims;
-      for (const auto &d : tt.shape().dim())
-        dims.push_back(d.has_dim_value() ? d.dim_value() : -1);
-      shapes[vi.name()] = dims;
-    }
-  }
-
-  void noteConstantNode(const onnx::NodeProto &node) {
-    const std::string &name = node.output(0);
-    for (const auto &a : node.attribute()) {
-      if (a.name() == "value" && a.has_t()) {
-        constants[name] = &a.t();
-        return;
-      }
-      if (a.name() == "value_ints" || a.name() == "value_int") {
-        onnx::TensorProto &t = synthesized.emplace_back();
-        t.set_data_type(onnx::TensorProto::INT64);
-        if (a.name() == "value_ints") {
-          t.add_dims(a.ints_size());
-          for (int64_t v : a.ints())
-            t.add_int64_data(v);
-        } else {
-          t.add_int64_data(a.i());
-        }
-        constants[name] = &t;
-        return;
-      }
-    }
-  }
-
-  std::unordered_set<std::string> names;
-  std::unordered_map<std::string, const onnx::TensorProto *> constants;
-  std::unordered_map<std::string, int32_t> elemTypes;
-  std::unordered_map<std::string, int64_t> ranks;
-  std::unordered_map<std::string, std::vector<int64_t>> shapes;
-  std::deque<onnx::TensorProto> synthesized;
+  int64_t fromOpset;
+  PendingRewrites *pending;
+  llvm::StringSet<> names;
+  std::map<std::string, const onnx::TensorProto *> constants;
+  std::map<std::string, int32_t> elemTypes;
 };
 
-onnx::AttributeProto *findAttr(onnx::NodeProto &node, const char *name) {
-  for (auto &a : *node.mutable_attribute())
-    if (a.name() == name)
-      return &a;
-  return nullptr;
-}
-
-void removeAttr(onnx::NodeProto &node, const char *name) {
-  auto *attrs = node.mutable_attribute();
-  for (int i = 0; i < attrs->size(); ++i)
-    if (attrs->Get(i).name() == name) {
-      attrs->DeleteSubrange(i, 1);
-      return;
-    }
-}
-
-void setIntAttr(onnx::NodeProto &node, const char *name, int64_t v) {
-  removeAttr(node, name);
-  onnx::AttributeProto *a = node.add_attribute();
-  a->set_name(name);
-  a->set_type(onnx::AttributeProto::INT);
-  a->set_i(v);
-}
-
-void setStringAttr(onnx::NodeProto &node, const char *name,
-                   const std::string &v) {
-  removeAttr(node, name);
-  onnx::AttributeProto *a = node.add_attribute();
-  a->set_name(name);
-  a->set_type(onnx::AttributeProto::STRING);
-  a->set_s(v);
-}
-
-int64_t intAttr(onnx::NodeProto &node, const char *name, int64_t dflt) {
-  onnx::AttributeProto *a = findAttr(node, name);
-  return a ? a->i() : dflt;
-}
-
-std::string stringAttr(onnx::NodeProto &node, const char *name,
-                       const std::string &dflt) {
-  onnx::AttributeProto *a = findAttr(node, name);
-  return a ? a->s() : dflt;
-}
-
-std::string input(const onnx::NodeProto &node, int i) {
-  return i < node.input_size() ? node.input(i) : std::string();
-}
-
-void setInput(onnx::NodeProto &node, int i, const std::string &name) {
-  while (node.input_size() <= i)
-    node.add_input("");
-  node.set_input(i, name);
-}
-
-/// Drops trailing empty input names.
-void trimInputs(onnx::NodeProto &node) {
-  while (node.input_size() && node.input(node.input_size() - 1).empty())
-    node.mutable_input()->RemoveLast();
-}
-
-std::string nodeLabel(const onnx::NodeProto &node) {
-  return node.name().empty() ? node.op_type() : node.name();
-}
-
-using RuleFn = bool (*)(Rewriter &, onnx::NodeProto &, std::string &);
-
-//===----------------------------------------------------------------------===//
-// Rules for versions older than the canonical one
-//===----------------------------------------------------------------------===//
-
-/// Moves INTS attribute `attr` to input `index` as a 1-D int64 constant.
-bool intsAttrToInput(Rewriter &rw, onnx::NodeProto &node, const char *attr,
-                     int index) {
-  onnx::AttributeProto *a = findAttr(node, attr);
-  if (!a)
-    return true;
-  std::vector<int64_t> v(a->ints().begin(), a->ints().end());
-  removeAttr(node, attr);
-  setInput(node, index, rw.addInt64s(nodeLabel(node) + "_" + attr, v, false));
-  return true;
-}
-
-bool axesAttrToInput(Rewriter &rw, onnx::NodeProto &node, std::string &) {
-  return intsAttrToInput(rw, node, "axes", 1);
-}
-
-bool reshapeShapeAttr(Rewriter &rw, onnx::NodeProto &node, std::string &err) {
-  if (!findAttr(node, "shape") && node.input_size() < 2) {
-    err = "Reshape has neither a 'shape' attribute nor a shape input";
-    return false;
-  }
-  return intsAttrToInput(rw, node, "shape", 1);
-}
-
-bool splitAttrToInput(Rewriter &rw, onnx::NodeProto &node, std::string &) {
-  return intsAttrToInput(rw, node, "split", 1);
-}
-
-bool sliceAttrsToInputs(Rewriter &rw, onnx::NodeProto &node,
-                        std::string &err) {
-  if (!findAttr(node, "starts") || !findAttr(node, "ends")) {
-    err = "Slice before opset 10 needs 'starts' and 'ends' attributes";
-    return false;
-  }
-  intsAttrToInput(rw, node, "starts", 1);
-  intsAttrToInput(rw, node, "ends", 2);
-  intsAttrToInput(rw, node, "axes", 3);
-  return true;
-}
-
-bool padAttrsToInputs(Rewriter &rw, onnx::NodeProto &node, std::string &err) {
-  const char *padsName = findAttr(node, "pads") ? "pads" : "paddings";
-  if (!findAttr(node, padsName)) {
-    err = "Pad before opset 11 needs a 'pads' attribute";
-    return false;
-  }
-  intsAttrToInput(rw, node, padsName, 1);
-  if (onnx::AttributeProto *v = findAttr(node, "value")) {
-    float value = v->f();
-    removeAttr(node, "value");
-    if (value != 0.0f)
-      setInput(node, 2,
-               rw.addScalarLike(nodeLabel(node) + "_value", value,
-                                node.input(0), nodeLabel(node)));
-  }
-  return true;
-}
-
-bool clipAttrsToInputs(Rewriter &rw, onnx::NodeProto &node, std::string &) {
-  const char *names[] = {"min", "max"};
-  for (int i = 0; i < 2; ++i) {
-    onnx::AttributeProto *a = findAttr(node, names[i]);
-    if (!a)
-      continue;
-    float v = a->f();
-    removeAttr(node, names[i]);
-    setInput(node, i + 1,
-             rw.addScalarLike(nodeLabel(node) + "_" + names[i], v,
-                              node.input(0), nodeLabel(node)));
-  }
-  return true;
-}
-
-bool dropoutAttrsToInputs(Rewriter &rw, onnx::NodeProto &node,
-                          std::string &err) {
-  if (intAttr(node, "is_test", 1) == 0 && node.output_size() > 1 &&
-      !node.output(1).empty()) {
-    err = "Dropout in training mode (is_test = 0) is not supported";
-    return false;
-  }
-  removeAttr(node, "is_test");
-  if (onnx::AttributeProto *r = findAttr(node, "ratio")) {
-    float ratio = r->f();
-    removeAttr(node, "ratio");
-    onnx::TensorProto *t = rw.graph.add_initializer();
-    t->set_name(rw.freshName(nodeLabel(node) + "_ratio"));
-    t->set_data_type(onnx::TensorProto::FLOAT);
-    t->add_float_data(ratio);
-    setInput(node, 1, t->name());
-  }
-  return true;
-}
-
-bool topkAttrToInput(Rewriter &rw, onnx::NodeProto &node, std::string &err) {
-  onnx::AttributeProto *k = findAttr(node, "k");
-  if (!k) {
-    err = "TopK before opset 10 needs a 'k' attribute";
-    return false;
-  }
-  int64_t kv = k->i();
-  removeAttr(node, "k");
-  setInput(node, 1, rw.addInt64s(nodeLabel(node) + "_k", {kv}, false));
-  return true;
-}
-
-/// Softmax, LogSoftmax and Hardmax before 13 coerce their input to 2-D at
-/// `axis`; from 13 on they work along one axis. Keep the old meaning.
-bool coercedSoftmax(Rewriter &rw, onnx::NodeProto &node, std::string &) {
-  int64_t axis = intAttr(node, "axis", 1);
-  int64_t rank = rw.staticRank(node.input(0));
-  if (axis < 0 && rank >= 0)
-    axis += rank;
-  if (rank >= 0 && axis == rank - 1) {
-    setIntAttr(node, "axis", -1);
-    return true;
-  }
-  std::string label = nodeLabel(node);
-  std::string x = node.input(0);
-  std::string shape = rw.emitValue("Shape", label + "/shape", {x});
-  onnx::NodeProto &flat = rw.emit("Flatten", label + "/flatten");
-  flat.add_input(x);
-  std::string flatOut = rw.freshName(label + "/flatten");
-  flat.add_output(flatOut);
-  onnx::AttributeProto *fa = flat.add_attribute();
-  fa->set_name("axis");
-  fa->set_type(onnx::AttributeProto::INT);
-  fa->set_i(axis);
-  onnx::NodeProto &op = rw.emit(node.op_type(), label);
-  op.add_input(flatOut);
-  std::string opOut = rw.freshName(label + "/2d");
-  op.add_output(opOut);
-  onnx::AttributeProto *oa = op.add_attribute();
-  oa->set_name("axis");
-  oa->set_type(onnx::AttributeProto::INT);
-  oa->set_i(-1);
-  onnx::NodeProto &reshape = rw.emit("Reshape", label + "/reshape");
-  reshape.add_input(opOut);
-  reshape.add_input(shape);
-  reshape.add_output(node.output(0));
-  rw.replaced = true;
-  return true;
-}
-
-/// Turns Upsample (7..10) or Resize-10 into Resize-13 with the asymmetric
-/// coordinate mapping they used.
-bool upsampleToResize(Rewriter &rw, onnx::NodeProto &node, std::string &err) {
-  std::string mode = stringAttr(node, "mode", "nearest");
-  if (mode != "nearest" && mode != "linear" && mode != "bilinear") {
-    err = "mode '" + mode + "' is not supported";
-    return false;
-  }
-  std::string scales = input(node, 1);
-  if (onnx::AttributeProto *s = findAttr(node, "scales")) {
-    onnx::TensorProto *t = rw.graph.add_initializer();
-    t->set_name(rw.freshName(nodeLabel(node) + "_scales"));
-    t->set_data_type(onnx::TensorProto::FLOAT);
-    t->add_dims(s->floats_size());
-    for (float f : s->floats())
-      t->add_float_data(f);
-    scales = t->name();
-    removeAttr(node, "scales");
-  } else if (findAttr(node, "height_scale")) {
-    err = "Upsample-1 ('height_scale'/'width_scale') is not supported";
-    return false;
-  }
-  if (scales.empty()) {
-    err = "no scales given";
-    return false;
-  }
-  std::string x = node.input(0);
-  node.set_op_type("Resize");
-  node.clear_input();
-  node.add_input(x);
-  node.add_input("");
-  node.add_input(scales);
-  setStringAttr(node, "mode", mode == "nearest" ? "nearest" : "linear");
-  setStringAttr(node, "coordinate_transformation_mode", "asymmetric");
-  if (mode == "nearest")
-    setStringAttr(node, "nearest_mode", "floor");
-  return true;
-}
-
-bool resize11(Rewriter &, onnx::NodeProto &node, std::string &err) {
-  if (stringAttr(node, "coordinate_transformation_mode", "") ==
-      "tf_half_pixel_for_nn") {
-    err = "coordinate_transformation_mode 'tf_half_pixel_for_nn' was removed "
-          "in opset 13 and is not supported";
-    return false;
-  }
-  return true;
-}
-
-/// Add, Mul, ... before 7 broadcast only with `broadcast = 1`, aligning B to
-/// the trailing dims of A unless `axis` says otherwise. Trailing alignment is
-/// what numpy broadcasting does, so only an explicit `axis` is refused.
-bool legacyBroadcast(Rewriter &rw, onnx::NodeProto &node, std::string &err) {
-  if (findAttr(node, "axis") && intAttr(node, "broadcast", 0) != 0) {
-    int64_t axis = intAttr(node, "axis", 0);
-    int64_t ra = rw.staticRank(node.input(0));
-    int64_t rb = node.input_size() > 1 ? rw.staticRank(node.input(1)) : -1;
-    if (ra < 0 || rb < 0 || (axis >= 0 ? axis : axis + ra) != ra - rb) {
-      err = "legacy broadcasting along an explicit 'axis' is not supported";
+bool GraphRewriter::run(OpsetError &error) {
+  std::vector<onnx::NodeProto> rewritten;
+  rewritten.reserve(graph.node_size());
+  for (int i = 0, e = graph.node_size(); i < e; ++i) {
+    std::string message;
+    if (!rewrite(graph.node(i), rewritten, message)) {
+      error.nodeIndex = i;
+      error.message = message;
       return false;
     }
   }
-  removeAttr(node, "axis");
-  removeAttr(node, "broadcast");
+  graph.clear_node();
+  for (onnx::NodeProto &node : rewritten)
+    *graph.add_node() = std::move(node);
   return true;
 }
 
-bool batchNormLegacy(Rewriter &, onnx::NodeProto &node, std::string &err) {
-  if (intAttr(node, "spatial", 1) != 1) {
-    err = "BatchNormalization with spatial = 0 is not supported";
-    return false;
+bool GraphRewriter::rewrite(onnx::NodeProto node,
+                            std::vector<onnx::NodeProto> &out,
+                            std::string &error) {
+  if (!isDefaultDomain(node.domain())) {
+    out.push_back(std::move(node));
+    return true;
   }
-  if (intAttr(node, "is_test", 1) == 0) {
-    err = "BatchNormalization in training mode (is_test = 0) is not supported";
+  node.set_domain("");
+  bool ok =
+      fromOpset > 17 ? downgrade(node, out, error) : upgrade(node, out, error);
+  if (!ok)
     return false;
-  }
-  for (int i = 1; i < node.output_size(); ++i)
-    if (!node.output(i).empty()) {
-      err = "BatchNormalization training outputs (mean, var, saved_mean, "
-            "saved_var) are not supported";
-      return false;
+  out.push_back(std::move(node));
+  return true;
+}
+
+bool GraphRewriter::downgrade(onnx::NodeProto &node,
+                              std::vector<onnx::NodeProto> &out,
+                              std::string &error) {
+  const std::string &op = node.op_type();
+  auto cannot = [&](const llvm::Twine &why) {
+    error = ("opset " + llvm::Twine(fromOpset) + " form of " + op +
+             " cannot be expressed at opset 17: " + why)
+                .str();
+    return false;
+  };
+
+  if (isExpandedNewOperator(op, fromOpset))
+    return expand(node, out, error);
+
+  // Reductions: `axes` became an input at 18 (ReduceSum already at 13).
+  static const llvm::StringSet<> reductions = {
+      "ReduceMax",    "ReduceMin",       "ReduceMean",
+      "ReduceProd",   "ReduceL1",        "ReduceL2",
+      "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare"};
+  if (fromOpset >= 18 && reductions.contains(op)) {
+    std::string axesName = input(node, 1);
+    std::vector<int64_t> axes;
+    if (!axesName.empty() && !constantInts(axesName, axes))
+      return cannot("its 'axes' input is not a constant");
+    bool noop = getIntAttr(node, "noop_with_empty_axes", 0) != 0;
+    removeAttr(node, "noop_with_empty_axes");
+    truncateInputs(node, 1);
+    if (axes.empty() && noop) {
+      // Reducing over no axis is the identity.
+      node.set_op_type("Identity");
+      node.clear_attribute();
+      return true;
     }
-  while (node.output_size() > 1)
-    node.mutable_output()->RemoveLast();
-  removeAttr(node, "spatial");
-  removeAttr(node, "is_test");
-  return true;
-}
-
-bool concatDefaultAxis(Rewriter &, onnx::NodeProto &node, std::string &) {
-  if (!findAttr(node, "axis"))
-    setIntAttr(node, "axis", 1);
-  return true;
-}
-
-bool gemmDropBroadcast(Rewriter &, onnx::NodeProto &node, std::string &) {
-  removeAttr(node, "broadcast");
-  return true;
-}
-
-bool castStringTo(Rewriter &, onnx::NodeProto &node, std::string &err) {
-  onnx::AttributeProto *to = findAttr(node, "to");
-  if (!to || to->type() != onnx::AttributeProto::STRING)
-    return true;
-  std::string name = to->s();
-  std::transform(name.begin(), name.end(), name.begin(), ::toupper);
-  onnx::TensorProto_DataType dt;
-  if (!onnx::TensorProto_DataType_Parse(name, &dt)) {
-    err = "unknown Cast target type '" + to->s() + "'";
-    return false;
-  }
-  setIntAttr(node, "to", dt);
-  return true;
-}
-
-bool roiAlignLegacy(Rewriter &, onnx::NodeProto &node, std::string &) {
-  if (!findAttr(node, "coordinate_transformation_mode"))
-    setStringAttr(node, "coordinate_transformation_mode", "output_half_pixel");
-  return true;
-}
-
-//===----------------------------------------------------------------------===//
-// Rules for versions newer than the canonical one
-//===----------------------------------------------------------------------===//
-
-/// ReduceX-18 takes `axes` as an input; at 17 it is an attribute.
-bool reduceAxesToAttr(Rewriter &rw, onnx::NodeProto &node, std::string &err) {
-  bool noop = intAttr(node, "noop_with_empty_axes", 0) != 0;
-  removeAttr(node, "noop_with_empty_axes");
-  std::string axesName = input(node, 1);
-  std::vector<int64_t> axes;
-  if (!axesName.empty() && !rw.readInts(axesName, axes)) {
-    err = "'axes' must be a constant integer tensor to be expressed at "
-          "opset 17";
-    return false;
-  }
-  if (axes.empty() && noop) {
-    node.set_op_type("Identity");
-    node.clear_attribute();
-    node.mutable_input()->Truncate(1);
+    if (!axes.empty())
+      setIntsAttr(node, "axes", axes);
     return true;
   }
-  node.mutable_input()->Truncate(1);
-  if (!axes.empty()) {
-    onnx::AttributeProto *a = node.add_attribute();
-    a->set_name("axes");
-    a->set_type(onnx::AttributeProto::INTS);
-    for (int64_t v : axes)
-      a->add_ints(v);
-  }
-  return true;
-}
-
-/// Split-18's `num_outputs` splits unevenly (last chunk smaller) when the
-/// dim does not divide; Split-13 splits evenly into its outputs.
-bool splitNumOutputs(Rewriter &rw, onnx::NodeProto &node, std::string &err) {
-  onnx::AttributeProto *n = findAttr(node, "num_outputs");
-  if (!n)
+  if (fromOpset >= 18 && op == "Split") {
+    // Without sizes, opset 17 splits evenly into as many parts as there are
+    // outputs; uneven splits get their sizes once the shape is known.
+    const onnx::AttributeProto *numOutputs = findAttr(node, "num_outputs");
+    if (numOutputs && input(node, 1).empty() && pending &&
+        node.output_size() > 0)
+      pending->splits.push_back(PendingSplit{
+          node.output(0), getIntAttr(node, "axis", 0), numOutputs->i()});
+    removeAttr(node, "num_outputs");
     return true;
-  int64_t parts = n->i();
-  removeAttr(node, "num_outputs");
-  if (parts != node.output_size()) {
-    err = "num_outputs (" + std::to_string(parts) +
-          ") differs from the number of outputs (" +
-          std::to_string(node.output_size()) + ")";
-    return false;
   }
-  if (!input(node, 1).empty() || parts <= 0)
-    return true;
-  const std::vector<int64_t> *shape = rw.staticShape(node.input(0));
-  if (!shape)
-    return true;
-  int64_t rank = static_cast<int64_t>(shape->size());
-  int64_t axis = intAttr(node, "axis", 0);
-  if (axis < 0)
-    axis += rank;
-  if (axis < 0 || axis >= rank || (*shape)[axis] < 0 ||
-      (*shape)[axis] % parts == 0)
-    return true;
-  int64_t dim = (*shape)[axis];
-  int64_t chunk = (dim + parts - 1) / parts;
-  std::vector<int64_t> sizes(parts - 1, chunk);
-  sizes.push_back(dim - chunk * (parts - 1));
-  if (sizes.back() < 0) {
-    err = "cannot split a dim of " + std::to_string(dim) + " into " +
-          std::to_string(parts) + " parts";
-    return false;
-  }
-  setInput(node, 1, rw.addInt64s(nodeLabel(node) + "_split", sizes, false));
-  return true;
-}
-
-/// Pad-18 adds an `axes` input; Pad-19 adds the `wrap` mode.
-bool padAxes(Rewriter &rw, onnx::NodeProto &node, std::string &err) {
-  if (stringAttr(node, "mode", "constant") == "wrap") {
-    err = "mode 'wrap' (opset 19) cannot be expressed at opset 17";
-    return false;
-  }
-  std::string axesName = input(node, 3);
-  if (axesName.empty()) {
+  if (fromOpset >= 18 && op == "Pad") {
+    if (getStringAttr(node, "mode", "constant") == "wrap")
+      return cannot("mode 'wrap' does not exist");
+    if (!input(node, 3).empty()) {
+      // Pads for some axes only: spread them over every dimension once the
+      // input's rank is known.
+      PendingPad pad;
+      if (!constantInts(input(node, 3), pad.axes))
+        return cannot("its 'axes' input is not a constant");
+      if (!constantInts(input(node, 1), pad.pads))
+        return cannot("its 'pads' input is not a constant, which spreading "
+                      "'axes' over every dimension needs");
+      if (pad.pads.size() != 2 * pad.axes.size())
+        return cannot("'pads' must hold two values per entry of 'axes'");
+      if (!pending || node.output_size() != 1)
+        return cannot("its 'axes' input is not supported here");
+      pad.output = node.output(0);
+      pending->pads.push_back(std::move(pad));
+      truncateInputs(node, 3);
+    }
     trimInputs(node);
     return true;
   }
-  std::vector<int64_t> axes, pads;
-  int64_t rank = rw.staticRank(node.input(0));
-  if (!rw.readInts(axesName, axes) || !rw.readInts(input(node, 1), pads) ||
-      rank < 0) {
-    err = "an 'axes' input needs constant axes and pads and an input of "
-          "known rank to be expressed at opset 17";
-    return false;
-  }
-  if (pads.size() != 2 * axes.size()) {
-    err = "'pads' must hold two values per axis";
-    return false;
-  }
-  std::vector<int64_t> full(2 * rank, 0);
-  for (size_t i = 0; i < axes.size(); ++i) {
-    int64_t a = axes[i] < 0 ? axes[i] + rank : axes[i];
-    if (a < 0 || a >= rank) {
-      err = "axis " + std::to_string(axes[i]) + " is out of range";
-      return false;
-    }
-    full[a] = pads[i];
-    full[a + rank] = pads[i + axes.size()];
-  }
-  setInput(node, 1, rw.addInt64s(nodeLabel(node) + "_pads", full, false));
-  node.mutable_input()->Truncate(3);
-  trimInputs(node);
-  return true;
-}
-
-/// Removes attribute `name` if it holds `neutral`; else fails.
-bool dropIntIfNeutral(onnx::NodeProto &node, const char *name,
-                      int64_t neutral, std::string &err) {
-  onnx::AttributeProto *a = findAttr(node, name);
-  if (!a)
+  if (fromOpset >= 18 && op == "Resize") {
+    if (getIntAttr(node, "antialias", 0) != 0)
+      return cannot("antialias=1");
+    if (const onnx::AttributeProto *axes = findAttr(node, "axes"))
+      if (axes->ints_size() > 0)
+        return cannot("attribute 'axes'");
+    if (getStringAttr(node, "keep_aspect_ratio_policy", "stretch") != "stretch")
+      return cannot("keep_aspect_ratio_policy other than 'stretch'");
+    if (getStringAttr(node, "coordinate_transformation_mode", "half_pixel") ==
+        "half_pixel_symmetric")
+      return cannot("coordinate_transformation_mode 'half_pixel_symmetric'");
+    removeAttr(node, "antialias");
+    removeAttr(node, "axes");
+    removeAttr(node, "keep_aspect_ratio_policy");
     return true;
-  if (a->i() != neutral) {
-    err = std::string("attribute '") + name + "' = " + std::to_string(a->i()) +
-          " cannot be expressed at opset 17";
-    return false;
   }
-  removeAttr(node, name);
-  return true;
-}
-
-bool dropIntsIfOnes(onnx::NodeProto &node, const char *name,
-                    std::string &err) {
-  onnx::AttributeProto *a = findAttr(node, name);
-  if (!a)
+  if (fromOpset >= 18 && op == "LpPool") {
+    if (getIntAttr(node, "ceil_mode", 0) != 0)
+      return cannot("ceil_mode=1");
+    if (const onnx::AttributeProto *d = findAttr(node, "dilations"))
+      if (llvm::any_of(d->ints(), [](int64_t v) { return v != 1; }))
+        return cannot("dilations other than 1");
+    removeAttr(node, "ceil_mode");
+    removeAttr(node, "dilations");
     return true;
-  for (int64_t v : a->ints())
-    if (v != 1) {
-      err = std::string("attribute '") + name +
-            "' other than 1 cannot be expressed at opset 17";
-      return false;
-    }
-  removeAttr(node, name);
+  }
+  if (fromOpset >= 18 && (op == "ScatterElements" || op == "ScatterND")) {
+    std::string reduction = getStringAttr(node, "reduction", "none");
+    if (reduction == "max" || reduction == "min")
+      return cannot("reduction '" + reduction + "'");
+    return true;
+  }
+  if (fromOpset >= 19 && op == "AveragePool") {
+    if (const onnx::AttributeProto *d = findAttr(node, "dilations"))
+      if (llvm::any_of(d->ints(), [](int64_t v) { return v != 1; }))
+        return cannot("dilations other than 1");
+    removeAttr(node, "dilations");
+    return true;
+  }
+  if (fromOpset >= 19 && (op == "Cast" || op == "CastLike")) {
+    // `saturate` only matters for float8 targets, which opset 17 lacks.
+    removeAttr(node, "saturate");
+    return true;
+  }
+  if (fromOpset >= 19 && (op == "QuantizeLinear" || op == "DequantizeLinear")) {
+    removeAttr(node, "saturate");
+    if (getIntAttr(node, "block_size", 0) != 0)
+      return cannot("blocked quantization (block_size)");
+    if (getIntAttr(node, "output_dtype", 0) != 0)
+      return cannot("attribute 'output_dtype'");
+    if (getIntAttr(node, "precision", 0) != 0)
+      return cannot("attribute 'precision'");
+    removeAttr(node, "block_size");
+    removeAttr(node, "output_dtype");
+    removeAttr(node, "precision");
+    return true;
+  }
+  if (fromOpset >= 20 && op == "GridSample") {
+    std::string mode = getStringAttr(node, "mode", "linear");
+    if (mode == "linear")
+      setStringAttr(node, "mode", "bilinear");
+    else if (mode == "cubic")
+      setStringAttr(node, "mode", "bicubic");
+    return true;
+  }
+  if (fromOpset >= 20 && op == "DFT")
+    return cannot("'axis' became an input with a new meaning");
   return true;
 }
 
-/// Cast/CastLike-19's `saturate` only affects float8 targets, which opset
-/// 17 has no types for.
-bool dropSaturate(Rewriter &, onnx::NodeProto &node, std::string &) {
-  removeAttr(node, "saturate");
-  return true;
-}
-
-bool resizeNewAttrs(Rewriter &, onnx::NodeProto &node, std::string &err) {
-  if (!dropIntIfNeutral(node, "antialias", 0, err))
-    return false;
-  if (findAttr(node, "axes")) {
-    err = "attribute 'axes' cannot be expressed at opset 17";
+bool GraphRewriter::expand(onnx::NodeProto &node,
+                           std::vector<onnx::NodeProto> &out,
+                           std::string &error) {
+  const std::string op = node.op_type();
+  std::string base = baseName(node);
+  if (op != "GroupNormalization" &&
+      (node.input_size() != 1 || node.output_size() != 1 ||
+       node.input(0).empty())) {
+    error = op + " needs one input and one output";
     return false;
   }
-  if (stringAttr(node, "keep_aspect_ratio_policy", "stretch") != "stretch") {
-    err = "keep_aspect_ratio_policy other than 'stretch' cannot be expressed "
-          "at opset 17";
-    return false;
-  }
-  removeAttr(node, "keep_aspect_ratio_policy");
-  if (stringAttr(node, "coordinate_transformation_mode", "") ==
-      "half_pixel_symmetric") {
-    err = "coordinate_transformation_mode 'half_pixel_symmetric' cannot be "
-          "expressed at opset 17";
-    return false;
-  }
-  return true;
-}
-
-bool scatterReduction(Rewriter &, onnx::NodeProto &node, std::string &err) {
-  std::string r = stringAttr(node, "reduction", "none");
-  if (r != "none" && r != "add" && r != "mul") {
-    err = "reduction '" + r + "' cannot be expressed at opset 17";
-    return false;
-  }
-  return true;
-}
-
-bool averagePoolDilations(Rewriter &, onnx::NodeProto &node,
-                          std::string &err) {
-  return dropIntsIfOnes(node, "dilations", err);
-}
-
-bool lpPoolNewAttrs(Rewriter &, onnx::NodeProto &node, std::string &err) {
-  return dropIntIfNeutral(node, "ceil_mode", 0, err) &&
-         dropIntsIfOnes(node, "dilations", err);
-}
-
-bool gridSampleMode(Rewriter &rw, onnx::NodeProto &node, std::string &err) {
-  std::string mode = stringAttr(node, "mode", "linear");
-  int64_t rank = rw.staticRank(node.input(0));
-  if (rank >= 0 && rank != 4) {
-    err = "GridSample on a rank-" + std::to_string(rank) +
-          " input cannot be expressed at opset 17 (4-D only)";
-    return false;
-  }
-  if (mode == "linear")
-    setStringAttr(node, "mode", "bilinear");
-  else if (mode == "cubic")
-    setStringAttr(node, "mode", "bicubic");
-  else if (mode != "nearest") {
-    err = "mode '" + mode + "' is not supported";
-    return false;
-  }
-  return true;
-}
-
-bool dequantizeNewAttrs(Rewriter &, onnx::NodeProto &node, std::string &err) {
-  return dropIntIfNeutral(node, "block_size", 0, err) &&
-         dropIntIfNeutral(node, "output_dtype", 0, err);
-}
-
-bool quantizeNewAttrs(Rewriter &, onnx::NodeProto &node, std::string &err) {
-  removeAttr(node, "saturate");
-  return dropIntIfNeutral(node, "block_size", 0, err) &&
-         dropIntIfNeutral(node, "output_dtype", 0, err) &&
-         dropIntIfNeutral(node, "precision", 0, err);
-}
-
-bool dftAxisInput(Rewriter &, onnx::NodeProto &, std::string &err) {
-  err = "DFT-20 (axis as an input, default -2) cannot be expressed at "
-        "opset 17";
-  return false;
-}
-
-/// Gelu-20: 0.5 * x * (1 + erf(x / sqrt(2))), or its tanh approximation.
-bool expandGelu(Rewriter &rw, onnx::NodeProto &node, std::string &err) {
-  std::string approx = stringAttr(node, "approximate", "none");
-  if (approx != "none" && approx != "tanh") {
-    err = "approximate '" + approx + "' is not supported";
-    return false;
-  }
-  std::string l = nodeLabel(node);
   std::string x = node.input(0);
-  std::string one = rw.addScalarLike(l + "_one", 1.0f, x, l);
-  std::string half = rw.addScalarLike(l + "_half", 0.5f, x, l);
+  std::string y = node.output(0);
+  auto finish = [&](const std::string &opType,
+                    const std::vector<std::string> &inputs) {
+    node.clear_attribute();
+    node.set_op_type(opType);
+    node.clear_input();
+    for (const std::string &in : inputs)
+      node.add_input(in);
+    node.clear_output();
+    node.add_output(y);
+    return true;
+  };
+  if (op == "GroupNormalization")
+    return expandGroupNormalization(node, out, error);
+  if (op == "Mish") {
+    // mish(x) = x * tanh(softplus(x))
+    std::string softplus = emit(out, base, "Softplus", {x});
+    std::string tanh = emit(out, base, "Tanh", {softplus});
+    return finish("Mul", {x, tanh});
+  }
+  // Gelu (opset 20).
+  std::string approximate = getStringAttr(node, "approximate", "none");
+  std::string one = scalarLike(out, base, 1.0f, x);
+  std::string half = scalarLike(out, base, 0.5f, x);
   std::string inner;
-  if (approx == "none") {
-    std::string k = rw.addScalarLike(l + "_rsqrt2", 0.70710678118f, x, l);
-    std::string t = rw.emitValue("Mul", l + "/scale", {x, k});
-    inner = rw.emitValue("Erf", l + "/erf", {t});
+  if (approximate == "none") {
+    // gelu(x) = 0.5 * x * (1 + erf(x / sqrt(2)))
+    std::string sqrt2 = scalarLike(out, base, 1.41421356237f, x);
+    std::string scaled = emit(out, base, "Div", {x, sqrt2});
+    inner = emit(out, base, "Erf", {scaled});
+  } else if (approximate == "tanh") {
+    // gelu(x) = 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))
+    std::string k = scalarLike(out, base, 0.7978845608f, x);
+    std::string c = scalarLike(out, base, 0.044715f, x);
+    std::string x2 = emit(out, base, "Mul", {x, x});
+    std::string x3 = emit(out, base, "Mul", {x2, x});
+    std::string cx3 = emit(out, base, "Mul", {x3, c});
+    std::string sum = emit(out, base, "Add", {x, cx3});
+    std::string arg = emit(out, base, "Mul", {sum, k});
+    inner = emit(out, base, "Tanh", {arg});
   } else {
-    std::string c = rw.addScalarLike(l + "_c", 0.044715f, x, l);
-    std::string k = rw.addScalarLike(l + "_sqrt2pi", 0.7978845608f, x, l);
-    std::string x2 = rw.emitValue("Mul", l + "/x2", {x, x});
-    std::string x3 = rw.emitValue("Mul", l + "/x3", {x2, x});
-    std::string cx3 = rw.emitValue("Mul", l + "/cx3", {x3, c});
-    std::string s = rw.emitValue("Add", l + "/sum", {x, cx3});
-    std::string u = rw.emitValue("Mul", l + "/scale", {s, k});
-    inner = rw.emitValue("Tanh", l + "/tanh", {u});
-  }
-  std::string a = rw.emitValue("Add", l + "/one_plus", {inner, one});
-  std::string hx = rw.emitValue("Mul", l + "/half_x", {x, half});
-  onnx::NodeProto &y = rw.emit("Mul", l);
-  y.add_input(hx);
-  y.add_input(a);
-  y.add_output(node.output(0));
-  rw.replaced = true;
-  return true;
-}
-
-/// Mish-18: x * tanh(softplus(x)).
-bool expandMish(Rewriter &rw, onnx::NodeProto &node, std::string &) {
-  std::string l = nodeLabel(node);
-  std::string x = node.input(0);
-  std::string sp = rw.emitValue("Softplus", l + "/softplus", {x});
-  std::string th = rw.emitValue("Tanh", l + "/tanh", {sp});
-  onnx::NodeProto &y = rw.emit("Mul", l);
-  y.add_input(x);
-  y.add_input(th);
-  y.add_output(node.output(0));
-  rw.replaced = true;
-  return true;
-}
-
-//===----------------------------------------------------------------------===//
-// The rule table
-//===----------------------------------------------------------------------===//
-
-/// A rule applies to nodes of `op` whose since-version is in [minVersion,
-/// maxVersion]. A null `fn` means the version is compatible as is.
-struct Rule {
-  const char *op;
-  int minVersion;
-  int maxVersion;
-  RuleFn fn;
-};
-
-// clang-format off
-const Rule kRules[] = {
-    // Older than canonical.
-    {"Add", 1, 6, legacyBroadcast}, {"Sub", 1, 6, legacyBroadcast},
-    {"Mul", 1, 6, legacyBroadcast}, {"Div", 1, 6, legacyBroadcast},
-    {"Pow", 1, 6, legacyBroadcast}, {"And", 1, 6, legacyBroadcast},
-    {"Or", 1, 6, legacyBroadcast}, {"Xor", 1, 6, legacyBroadcast},
-    {"Equal", 1, 6, legacyBroadcast}, {"Greater", 1, 6, legacyBroadcast},
-    {"Less", 1, 6, legacyBroadcast},
-    {"BatchNormalization", 1, 13, batchNormLegacy},
-    {"Cast", 1, 5, castStringTo},
-    {"Clip", 1, 10, clipAttrsToInputs},
-    {"Concat", 1, 3, concatDefaultAxis},
-    {"Constant", 1, 12, nullptr},
-    {"Dropout", 1, 11, dropoutAttrsToInputs},
-    {"Gemm", 1, 6, gemmDropBroadcast},
-    {"Hardmax", 1, 12, coercedSoftmax},
-    {"LogSoftmax", 1, 12, coercedSoftmax},
-    {"Softmax", 1, 12, coercedSoftmax},
-    {"Pad", 1, 10, padAttrsToInputs},
-    {"ReduceSum", 1, 12, axesAttrToInput},
-    {"Reshape", 1, 4, reshapeShapeAttr},
-    {"Resize", 10, 10, upsampleToResize},
-    {"Resize", 11, 12, resize11},
-    {"RoiAlign", 10, 15, roiAlignLegacy},
-    {"Slice", 1, 9, sliceAttrsToInputs},
-    {"Split", 1, 12, splitAttrToInput},
-    {"Squeeze", 1, 12, axesAttrToInput},
-    {"TopK", 1, 9, topkAttrToInput},
-    {"Unsqueeze", 1, 12, axesAttrToInput},
-    {"Upsample", 7, 10, upsampleToResize},
-    // Newer than canonical.
-    {"AveragePool", 19, 23, averagePoolDilations},
-    {"Cast", 19, 23, dropSaturate}, {"CastLike", 19, 23, dropSaturate},
-    {"DFT", 20, 23, dftAxisInput},
-    {"DequantizeLinear", 19, 23, dequantizeNewAttrs},
-    {"Gelu", 20, 23, expandGelu},
-    {"GridSample", 20, 23, gridSampleMode},
-    {"LpPool", 18, 23, lpPoolNewAttrs},
-    {"Mish", 18, 23, expandMish},
-    {"Pad", 18, 23, padAxes},
-    {"QuantizeLinear", 19, 23, quantizeNewAttrs},
-    {"ReduceL1", 18, 23, reduceAxesToAttr},
-    {"ReduceL2", 18, 23, reduceAxesToAttr},
-    {"ReduceLogSum", 18, 23, reduceAxesToAttr},
-    {"ReduceLogSumExp", 18, 23, reduceAxesToAttr},
-    {"ReduceMax", 18, 23, reduceAxesToAttr},
-    {"ReduceMean", 18, 23, reduceAxesToAttr},
-    {"ReduceMin", 18, 23, reduceAxesToAttr},
-    {"ReduceProd", 18, 23, reduceAxesToAttr},
-    {"ReduceSumSquare", 18, 23, reduceAxesToAttr},
-    {"Resize", 18, 23, resizeNewAttrs},
-    {"ScatterElements", 18, 23, scatterReduction},
-    {"ScatterND", 18, 23, scatterReduction},
-    {"Split", 18, 23, splitNumOutputs},
-};
-// clang-format on
-
-const Rule *findRule(const std::string &op, int64_t version) {
-  for (const Rule &r : kRules)
-    if (op == r.op && version >= r.minVersion && version <= r.maxVersion)
-      return &r;
-  return nullptr;
-}
-
-/// True when a node written against schema `older` means the same under
-/// `canonical`: same inputs and outputs (a required formal may have become
-/// optional, outputs may have been added as optional), and every attribute
-/// the node sets still exists with the same type. Attributes added later are
-/// fine: their defaults keep the old meaning (the versions where they do not
-/// have rules above).
-bool structurallyCompatible(const onnx::NodeProto &node,
-                            const onnx::OpSchema &older,
-                            const onnx::OpSchema &canonical,
-                            std::string &why) {
-  const auto &oi = older.inputs(), &ci = canonical.inputs();
-  if (oi.size() != ci.size()) {
-    why = "its inputs changed";
+    error = "Gelu approximation '" + approximate + "' is unknown";
     return false;
   }
-  for (size_t i = 0; i < oi.size(); ++i)
-    if (oi[i].GetOption() != ci[i].GetOption() &&
-        !(oi[i].GetOption() == onnx::OpSchema::Single &&
-          ci[i].GetOption() == onnx::OpSchema::Optional)) {
-      why = "input '" + oi[i].GetName() + "' changed";
-      return false;
-    }
-  const auto &oo = older.outputs(), &co = canonical.outputs();
-  if (oo.size() > co.size()) {
-    why = "its outputs changed";
+  std::string onePlus = emit(out, base, "Add", {inner, one});
+  std::string halfX = emit(out, base, "Mul", {x, half});
+  return finish("Mul", {halfX, onePlus});
+}
+
+/// GroupNormalization (18, per-group scale and bias; 21, per-channel) on
+/// X of shape [N, C, D...]:
+///   Xg = Reshape(X, [0, G, -1]); mean and variance over the last axis;
+///   Yg = (Xg - mean) / sqrt(var + epsilon);
+///   18: Y = Reshape(Yg * scale[G, 1] + bias[G, 1], Shape(X));
+///   21: Y = Reshape(Reshape(Yg, [0, C, -1]) * scale[C, 1] + bias[C, 1],
+///                   Shape(X)).
+/// The computation stays in X's element type (stash_type is ignored).
+bool GraphRewriter::expandGroupNormalization(onnx::NodeProto &node,
+                                             std::vector<onnx::NodeProto> &out,
+                                             std::string &error) {
+  std::string base = baseName(node);
+  if (node.input_size() != 3 || node.output_size() != 1 ||
+      llvm::any_of(node.input(),
+                   [](const std::string &in) { return in.empty(); })) {
+    error = "GroupNormalization needs inputs X, scale and bias and one output";
     return false;
   }
-  for (size_t i = 0; i < co.size(); ++i) {
-    if (i >= oo.size()) {
-      if (co[i].GetOption() != onnx::OpSchema::Optional) {
-        why = "it gained a required output";
-        return false;
-      }
-      continue;
-    }
-    if (oo[i].GetOption() != co[i].GetOption() &&
-        !(oo[i].GetOption() == onnx::OpSchema::Single &&
-          co[i].GetOption() == onnx::OpSchema::Optional)) {
-      why = "output '" + oo[i].GetName() + "' changed";
-      return false;
-    }
+  const onnx::AttributeProto *groupsAttr = findAttr(node, "num_groups");
+  if (!groupsAttr || groupsAttr->i() <= 0) {
+    error = "GroupNormalization needs a positive 'num_groups'";
+    return false;
   }
-  for (const auto &a : node.attribute()) {
-    auto it = canonical.attributes().find(a.name());
-    auto old = older.attributes().find(a.name());
-    if (it == canonical.attributes().end() ||
-        (old != older.attributes().end() && old->second.type != it->second.type)) {
-      why = "attribute '" + a.name() + "' changed";
-      return false;
-    }
+  float epsilon = 1e-5f;
+  if (const onnx::AttributeProto *eps = findAttr(node, "epsilon"))
+    epsilon = eps->f();
+  std::string x = node.input(0), scale = node.input(1), bias = node.input(2);
+  std::string y = node.output(0);
+  bool perChannel = fromOpset >= 21;
+
+  std::string groupShape =
+      addInts(base + "_group_shape", {0, groupsAttr->i(), -1});
+  std::string xg = emit(out, base, "Reshape", {x, groupShape});
+  auto reduceMean = [&](const std::string &value) {
+    std::string mean = emit(out, base, "ReduceMean", {value});
+    setIntsAttr(out.back(), "axes", {-1});
+    setIntAttr(out.back(), "keepdims", 1);
+    return mean;
+  };
+  std::string mean = reduceMean(xg);
+  std::string centered = emit(out, base, "Sub", {xg, mean});
+  std::string squared = emit(out, base, "Mul", {centered, centered});
+  std::string var = reduceMean(squared);
+  std::string eps = scalarLike(out, base, epsilon, x);
+  std::string varEps = emit(out, base, "Add", {var, eps});
+  std::string stddev = emit(out, base, "Sqrt", {varEps});
+  std::string normalized = emit(out, base, "Div", {centered, stddev});
+  std::string affineIn = normalized;
+  if (perChannel) {
+    // [N, G, K] -> [N, C, D] with C taken from X's shape.
+    std::string shape = emit(out, base, "Shape", {x});
+    std::string firstTwo = emit(
+        out, base, "Slice",
+        {shape, addInts(base + "_start", {0}), addInts(base + "_end", {2})});
+    std::string nc =
+        emit(out, base, "Concat", {firstTwo, addInts(base + "_rest", {-1})});
+    setIntAttr(out.back(), "axis", 0);
+    affineIn = emit(out, base, "Reshape", {normalized, nc});
   }
+  std::string one = addInts(base + "_axis1", {1});
+  std::string scale2 = emit(out, base, "Unsqueeze", {scale, one});
+  std::string bias2 = emit(out, base, "Unsqueeze", {bias, one});
+  std::string scaled = emit(out, base, "Mul", {affineIn, scale2});
+  std::string shifted = emit(out, base, "Add", {scaled, bias2});
+  std::string shape = emit(out, base, "Shape", {x});
+  node.clear_attribute();
+  node.set_op_type("Reshape");
+  node.clear_input();
+  node.add_input(shifted);
+  node.add_input(shape);
+  node.clear_output();
+  node.add_output(y);
   return true;
 }
 
-const onnx::OpSchema *latestSchema(const std::string &op, int64_t opset) {
-  return onnx::OpSchemaRegistry::Schema(
-      op, static_cast<int>(std::min<int64_t>(opset, kCanonicalONNXOpset)), "");
-}
+bool GraphRewriter::upgrade(onnx::NodeProto &node,
+                            std::vector<onnx::NodeProto> &out,
+                            std::string &error) {
+  const std::string &op = node.op_type();
+  std::string base = baseName(node);
+  auto cannot = [&](const llvm::Twine &why) {
+    error = ("opset " + llvm::Twine(fromOpset) + " form of " + op +
+             " cannot be brought to opset 17: " + why)
+                .str();
+    return false;
+  };
+  auto intsAttr = [&](llvm::StringRef name, std::vector<int64_t> &values) {
+    const onnx::AttributeProto *attr = findAttr(node, name);
+    if (!attr)
+      return false;
+    values.assign(attr->ints().begin(), attr->ints().end());
+    return true;
+  };
 
-bool isDefaultDomain(const std::string &d) {
-  return d.empty() || d == "ai.onnx";
+  // Attributes that became int64 inputs at 13: Squeeze/Unsqueeze/ReduceSum
+  // `axes`, Split `split`.
+  if (fromOpset < 13 &&
+      (op == "Squeeze" || op == "Unsqueeze" || op == "ReduceSum")) {
+    std::vector<int64_t> axes;
+    if (intsAttr("axes", axes)) {
+      removeAttr(node, "axes");
+      setInput(node, 1, addInts(base + "_axes", axes));
+    }
+    return true;
+  }
+  if (fromOpset < 13 && op == "Split") {
+    std::vector<int64_t> split;
+    if (intsAttr("split", split)) {
+      removeAttr(node, "split");
+      setInput(node, 1, addInts(base + "_split", split));
+    }
+    return true;
+  }
+  // Clip-11 takes min/max as inputs.
+  if (fromOpset < 11 && op == "Clip") {
+    int32_t type = elemTypeOf(input(node, 0));
+    if (const onnx::AttributeProto *min = findAttr(node, "min"))
+      setInput(node, 1, addScalar(base + "_min", type, min->f()));
+    if (const onnx::AttributeProto *max = findAttr(node, "max"))
+      setInput(node, 2, addScalar(base + "_max", type, max->f()));
+    removeAttr(node, "min");
+    removeAttr(node, "max");
+    return true;
+  }
+  // Pad-11 takes pads and the constant value as inputs.
+  if (fromOpset < 11 && op == "Pad") {
+    std::vector<int64_t> pads;
+    if (!intsAttr("pads", pads))
+      return cannot("attribute 'pads' is missing");
+    setInput(node, 1, addInts(base + "_pads", pads));
+    if (const onnx::AttributeProto *value = findAttr(node, "value"))
+      if (value->f() != 0.0f)
+        setInput(
+            node, 2,
+            addScalar(base + "_value", elemTypeOf(input(node, 0)), value->f()));
+    removeAttr(node, "pads");
+    removeAttr(node, "value");
+    return true;
+  }
+  // Slice-10 takes starts/ends/axes as inputs.
+  if (fromOpset < 10 && op == "Slice") {
+    std::vector<int64_t> starts, ends, axes;
+    if (!intsAttr("starts", starts) || !intsAttr("ends", ends))
+      return cannot("attributes 'starts' and 'ends' are required");
+    setInput(node, 1, addInts(base + "_starts", starts));
+    setInput(node, 2, addInts(base + "_ends", ends));
+    if (intsAttr("axes", axes))
+      setInput(node, 3, addInts(base + "_axes", axes));
+    removeAttr(node, "starts");
+    removeAttr(node, "ends");
+    removeAttr(node, "axes");
+    return true;
+  }
+  // TopK-10 takes k as an input.
+  if (fromOpset < 10 && op == "TopK") {
+    const onnx::AttributeProto *k = findAttr(node, "k");
+    if (!k)
+      return cannot("attribute 'k' is missing");
+    setInput(node, 1, addInts(base + "_k", {k->i()}));
+    removeAttr(node, "k");
+    return true;
+  }
+  // Dropout-12 takes the ratio as an input; inference ignores it.
+  if (fromOpset < 12 && op == "Dropout") {
+    removeAttr(node, "ratio");
+    removeAttr(node, "is_test");
+    return true;
+  }
+  if (fromOpset < 9 && op == "BatchNormalization") {
+    if (getIntAttr(node, "spatial", 1) != 1)
+      return cannot("spatial=0");
+    removeAttr(node, "spatial");
+    return true;
+  }
+  // Upsample (7-9, scales as an attribute before 9) is Resize with
+  // asymmetric coordinates and flooring nearest neighbours.
+  if (fromOpset < 10 && op == "Upsample") {
+    std::string scales = input(node, 1);
+    if (scales.empty()) {
+      const onnx::AttributeProto *attr = findAttr(node, "scales");
+      if (!attr)
+        return cannot("attribute 'scales' is missing");
+      onnx::TensorProto *t = graph.add_initializer();
+      t->set_name(freshName(base + "_scales"));
+      t->set_data_type(onnx::TensorProto::FLOAT);
+      t->add_dims(attr->floats_size());
+      for (float f : attr->floats())
+        t->add_float_data(f);
+      scales = t->name();
+    }
+    std::string mode = getStringAttr(node, "mode", "nearest");
+    if (mode == "bilinear")
+      mode = "linear";
+    if (mode != "nearest" && mode != "linear")
+      return cannot("mode '" + mode + "'");
+    node.set_op_type("Resize");
+    node.clear_attribute();
+    truncateInputs(node, 1);
+    setInput(node, 1, "");
+    setInput(node, 2, scales);
+    setStringAttr(node, "mode", mode);
+    setStringAttr(node, "coordinate_transformation_mode", "asymmetric");
+    if (mode == "nearest")
+      setStringAttr(node, "nearest_mode", "floor");
+    return true;
+  }
+  // Resize-10 had (X, scales) and asymmetric coordinates.
+  if (fromOpset < 11 && op == "Resize") {
+    std::string scales = input(node, 1);
+    truncateInputs(node, 1);
+    setInput(node, 1, "");
+    setInput(node, 2, scales);
+    setStringAttr(node, "coordinate_transformation_mode", "asymmetric");
+    if (getStringAttr(node, "mode", "nearest") == "nearest")
+      setStringAttr(node, "nearest_mode", "floor");
+    return true;
+  }
+  // Before 13, Softmax/LogSoftmax/Hardmax flattened the input to 2-D at
+  // `axis` (default 1) and normalized the second dimension.
+  if (fromOpset < 13 &&
+      (op == "Softmax" || op == "LogSoftmax" || op == "Hardmax")) {
+    int64_t axis = getIntAttr(node, "axis", 1);
+    std::string x = input(node, 0);
+    if (node.output_size() != 1 || x.empty())
+      return cannot("it needs one input and one output");
+    std::string y = node.output(0);
+
+    onnx::NodeProto flatten;
+    flatten.set_op_type("Flatten");
+    flatten.set_name(freshName(base + "_flatten"));
+    flatten.add_input(x);
+    std::string flat = freshName(base + "_2d");
+    flatten.add_output(flat);
+    setIntAttr(flatten, "axis", axis);
+    out.push_back(std::move(flatten));
+
+    onnx::NodeProto shape;
+    shape.set_op_type("Shape");
+    shape.set_name(freshName(base + "_shape"));
+    shape.add_input(x);
+    std::string shapeOut = freshName(base + "_shape");
+    shape.add_output(shapeOut);
+    out.push_back(std::move(shape));
+
+    std::string normalized = freshName(base + "_2d_out");
+    onnx::NodeProto reshape;
+    reshape.set_op_type("Reshape");
+    reshape.set_name(freshName(base + "_reshape"));
+    reshape.add_input(normalized);
+    reshape.add_input(shapeOut);
+    reshape.add_output(y);
+
+    node.set_input(0, flat);
+    node.set_output(0, normalized);
+    setIntAttr(node, "axis", -1);
+    // The Reshape goes after the normalization itself, which rewrite()
+    // appends last; so append the normalization here and hand back the
+    // Reshape in its place.
+    out.push_back(node);
+    node = std::move(reshape);
+    return true;
+  }
+  return true;
 }
 
 } // namespace
 
-int64_t zellige::import_detail::effectiveSinceVersion(const std::string &op,
-                                                       int64_t opset) {
-  int64_t best = 0;
-  if (opset > kCanonicalONNXOpset)
-    for (const VersionBump &b : kPost17Bumps)
-      if (op == b.op && b.version <= opset && b.version > best)
-        best = b.version;
-  if (best)
-    return best;
-  const onnx::OpSchema *s = latestSchema(op, opset);
-  return s ? s->since_version() : 0;
+int64_t
+zellige::import_detail::getDefaultDomainOpset(const onnx::ModelProto &model) {
+  int64_t opset = -1;
+  for (const onnx::OperatorSetIdProto &id : model.opset_import())
+    if (isDefaultDomain(id.domain()))
+      opset = std::max(opset, id.version());
+  return opset;
 }
 
-int64_t zellige::import_detail::canonicalSinceVersion(const std::string &op) {
-  const onnx::OpSchema *s = latestSchema(op, kCanonicalONNXOpset);
-  return s && !s->deprecated() ? s->since_version() : 0;
+void zellige::import_detail::setDefaultDomainOpset(onnx::ModelProto &model,
+                                                   int64_t opset) {
+  auto *imports = model.mutable_opset_import();
+  for (int i = imports->size() - 1; i >= 0; --i)
+    if (isDefaultDomain(imports->Get(i).domain()))
+      imports->DeleteSubrange(i, 1);
+  onnx::OperatorSetIdProto *id = model.add_opset_import();
+  id->set_domain("");
+  id->set_version(opset);
+  // libonnx 1.12 knows IR versions up to 8 (the one of opset 17); newer IR
+  // versions only add features the importer refuses anyway.
+  // Opset 17 goes with IR version 8, the newest libonnx 1.12 knows. Newer IR
+  // versions only add features the importer refuses anyway; older ones
+  // (before 4) would require every initializer to be a graph input.
+  model.set_ir_version(onnx::IR_VERSION);
+}
+
+bool zellige::import_detail::isExpandedNewOperator(const std::string &opType,
+                                                   int64_t opset) {
+  return (opType == "Mish" && opset >= 18) ||
+         (opType == "GroupNormalization" && opset >= 18) ||
+         (opType == "Gelu" && opset >= 20);
+}
+
+namespace {
+/// The dimensions of `name` in `inferred` (-1 for unknown ones); false when
+/// even the rank is unknown.
+bool inferredDims(const onnx::GraphProto &inferred, const std::string &name,
+                  std::vector<int64_t> &dims) {
+  dims.clear();
+  for (const onnx::TensorProto &t : inferred.initializer())
+    if (t.name() == name) {
+      dims.assign(t.dims().begin(), t.dims().end());
+      return true;
+    }
+  auto fromValueInfo = [&](const onnx::ValueInfoProto &vi) {
+    if (vi.name() != name || !vi.type().has_tensor_type() ||
+        !vi.type().tensor_type().has_shape())
+      return false;
+    for (const auto &dim : vi.type().tensor_type().shape().dim())
+      dims.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
+    return true;
+  };
+  for (const onnx::ValueInfoProto &vi : inferred.input())
+    if (fromValueInfo(vi))
+      return true;
+  for (const onnx::ValueInfoProto &vi : inferred.value_info())
+    if (fromValueInfo(vi))
+      return true;
+  for (const onnx::ValueInfoProto &vi : inferred.output())
+    if (fromValueInfo(vi))
+      return true;
+  return false;
+}
+} // namespace
+
+bool zellige::import_detail::resolvePendingRewrites(
+    onnx::ModelProto &model, const onnx::ModelProto &inferred,
+    const PendingRewrites &pending, OpsetError &error) {
+  const std::vector<PendingSplit> &pendingSplits = pending.splits;
+  llvm::StringSet<> names;
+  for (const onnx::TensorProto &t : model.graph().initializer())
+    names.insert(t.name());
+  for (const onnx::NodeProto &node : model.graph().node())
+    for (const std::string &out : node.output())
+      names.insert(out);
+
+  for (const PendingSplit &split : pendingSplits) {
+    onnx::NodeProto *node = nullptr;
+    for (onnx::NodeProto &n : *model.mutable_graph()->mutable_node())
+      if (n.op_type() == "Split" && n.output_size() > 0 &&
+          n.output(0) == split.output)
+        node = &n;
+    if (!node || node->input_size() == 0 || split.numOutputs <= 0)
+      continue;
+    std::vector<int64_t> dims;
+    if (!inferredDims(inferred.graph(), node->input(0), dims))
+      continue;
+    int64_t rank = static_cast<int64_t>(dims.size());
+    int64_t axis = split.axis < 0 ? split.axis + rank : split.axis;
+    if (axis < 0 || axis >= rank || dims[axis] < 0 ||
+        dims[axis] % split.numOutputs == 0)
+      continue;
+    int64_t chunk = (dims[axis] + split.numOutputs - 1) / split.numOutputs;
+    std::vector<int64_t> sizes;
+    int64_t left = dims[axis];
+    for (int64_t i = 0; i < split.numOutputs; ++i) {
+      sizes.push_back(std::min(chunk, left));
+      left -= sizes.back();
+    }
+    std::string name = split.output + "_split_sizes";
+    for (unsigned i = 1; names.contains(name); ++i)
+      name = split.output + "_split_sizes_" + std::to_string(i);
+    names.insert(name);
+    onnx::TensorProto *t = model.mutable_graph()->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::INT64);
+    t->add_dims(static_cast<int64_t>(sizes.size()));
+    for (int64_t v : sizes)
+      t->add_int64_data(v);
+    setInput(*node, 1, name);
+  }
+
+  for (const PendingPad &pad : pending.pads) {
+    auto *nodes = model.mutable_graph()->mutable_node();
+    int index = -1;
+    for (int i = 0, e = nodes->size(); i < e; ++i)
+      if (nodes->Get(i).op_type() == "Pad" &&
+          nodes->Get(i).output_size() == 1 &&
+          nodes->Get(i).output(0) == pad.output)
+        index = i;
+    if (index < 0)
+      continue;
+    onnx::NodeProto &node = *nodes->Mutable(index);
+    std::vector<int64_t> dims;
+    if (node.input_size() == 0 ||
+        !inferredDims(inferred.graph(), node.input(0), dims)) {
+      error.nodeIndex = index;
+      error.message = "opset 18 Pad with 'axes' needs its input's rank to be "
+                      "expressed at opset 17, and the rank is unknown";
+      return false;
+    }
+    int64_t rank = static_cast<int64_t>(dims.size());
+    std::vector<int64_t> full(2 * rank, 0);
+    size_t n = pad.axes.size();
+    for (size_t i = 0; i < n; ++i) {
+      int64_t axis = pad.axes[i] < 0 ? pad.axes[i] + rank : pad.axes[i];
+      if (axis < 0 || axis >= rank) {
+        error.nodeIndex = index;
+        error.message = "Pad axis " + std::to_string(pad.axes[i]) +
+                        " is out of range for rank " + std::to_string(rank);
+        return false;
+      }
+      full[axis] = pad.pads[i];
+      full[axis + rank] = pad.pads[i + n];
+    }
+    std::string name = pad.output + "_full_pads";
+    for (unsigned i = 1; names.contains(name); ++i)
+      name = pad.output + "_full_pads_" + std::to_string(i);
+    names.insert(name);
+    onnx::TensorProto *t = model.mutable_graph()->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::INT64);
+    t->add_dims(static_cast<int64_t>(full.size()));
+    for (int64_t v : full)
+      t->add_int64_data(v);
+    setInput(node, 1, name);
+  }
+  return true;
 }
 
 bool zellige::import_detail::normalizeToCanonicalOpset(
-    onnx::ModelProto &model, int64_t fromOpset, OpsetError &error) {
-  onnx::GraphProto &graph = *model.mutable_graph();
-  Rewriter rw(graph);
-  std::vector<onnx::NodeProto> rewritten;
-  rewritten.reserve(graph.node_size());
-  for (int64_t idx = 0; idx < graph.node_size(); ++idx) {
-    onnx::NodeProto node = graph.node(idx);
-    auto fail = [&](const std::string &msg) {
-      error.nodeIndex = idx;
-      error.message = msg;
+    onnx::ModelProto &model, int64_t fromOpset, int64_t canonicalOpset,
+    OpsetError &error, PendingRewrites *pending) {
+  if (fromOpset != canonicalOpset) {
+    GraphRewriter rewriter(*model.mutable_graph(), fromOpset, pending);
+    if (!rewriter.run(error))
       return false;
-    };
-    if (!isDefaultDomain(node.domain())) {
-      rewritten.push_back(std::move(node));
-      continue;
-    }
-    const std::string &op = node.op_type();
-    int64_t version = effectiveSinceVersion(op, fromOpset);
-    int64_t canonical = canonicalSinceVersion(op);
-    const Rule *rule = version ? findRule(op, version) : nullptr;
-    if (version == 0 || (canonical == 0 && !rule))
-      return fail("unsupported operator '" + op + "' (domain '" +
-                  node.domain() + "', opset " + std::to_string(fromOpset) +
-                  ")");
-    if (version != canonical) {
-      if (version < canonical)
-        removeAttr(node, "consumed_inputs");
-      std::string why;
-      if (rule) {
-        rw.replaced = false;
-        rw.out.clear();
-        if (rule->fn && !rule->fn(rw, node, why))
-          return fail(op + "-" + std::to_string(version) + ": " + why);
-        for (onnx::NodeProto &n : rw.out)
-          rewritten.push_back(std::move(n));
-        rw.out.clear();
-        if (rw.replaced)
-          continue;
-      } else if (version > kCanonicalONNXOpset) {
-        const VersionBump *bump = findBump(op, version);
-        if (!bump || !bump->typesOnly)
-          return fail(op + "-" + std::to_string(version) +
-                      " cannot be expressed at opset " +
-                      std::to_string(kCanonicalONNXOpset));
-      } else {
-        const onnx::OpSchema *older = latestSchema(op, version);
-        const onnx::OpSchema *canon = latestSchema(op, kCanonicalONNXOpset);
-        if (!older || !canon ||
-            !structurallyCompatible(node, *older, *canon, why))
-          return fail(op + "-" + std::to_string(version) +
-                      " cannot be upgraded to " + op + "-" +
-                      std::to_string(canonical) + ": " + why);
-      }
-    }
-    rewritten.push_back(std::move(node));
   }
-  graph.clear_node();
-  for (onnx::NodeProto &n : rewritten)
-    *graph.add_node() = std::move(n);
-  bool found = false;
-  for (auto &imp : *model.mutable_opset_import())
-    if (isDefaultDomain(imp.domain())) {
-      imp.set_version(kCanonicalONNXOpset);
-      found = true;
-    }
-  if (!found) {
-    auto *imp = model.add_opset_import();
-    imp->set_domain("");
-    imp->set_version(kCanonicalONNXOpset);
-  }
+  setDefaultDomainOpset(model, canonicalOpset);
   return true;
 }

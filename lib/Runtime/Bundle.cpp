@@ -58,10 +58,9 @@ Error bundleError(StringRef path, const Twine &msg) {
 // Writer
 //===----------------------------------------------------------------------===//
 
-Error writeBundle(StringRef path, const BundleManifest &manifest,
-                  ArrayRef<uint8_t> weights,
-                  const std::map<std::string, std::vector<uint8_t>>
-                      &executables) {
+Error writeBundle(
+    StringRef path, const BundleManifest &manifest, ArrayRef<uint8_t> weights,
+    const std::map<std::string, std::vector<uint8_t>> &executables) {
   if (Error e = manifest.verify())
     return bundleError(path, "cannot write an invalid manifest: " +
                                  toString(std::move(e)));
@@ -107,8 +106,8 @@ Error writeBundle(StringRef path, const BundleManifest &manifest,
   {
     raw_fd_ostream os(tmpPath, ec, sys::fs::OF_None);
     if (ec)
-      return bundleError(path, "cannot create '" + tmpPath +
-                                   "': " + ec.message());
+      return bundleError(path,
+                         "cannot create '" + tmpPath + "': " + ec.message());
     auto writePadding = [&](uint64_t upTo) {
       while (os.tell() < upTo)
         os << '\0';
@@ -142,8 +141,8 @@ Error writeBundle(StringRef path, const BundleManifest &manifest,
       ec = os.error();
       os.clear_error();
       removeTmp();
-      return bundleError(path, "cannot write '" + tmpPath +
-                                   "': " + ec.message());
+      return bundleError(path,
+                         "cannot write '" + tmpPath + "': " + ec.message());
     }
 
     // Hash what is now on disk (mapped, so the payload is not held twice).
@@ -166,14 +165,14 @@ Error writeBundle(StringRef path, const BundleManifest &manifest,
       ec = os.error();
       os.clear_error();
       removeTmp();
-      return bundleError(path, "cannot write '" + tmpPath +
-                                   "': " + ec.message());
+      return bundleError(path,
+                         "cannot write '" + tmpPath + "': " + ec.message());
     }
   }
   if ((ec = sys::fs::rename(tmpPath, path))) {
     removeTmp();
-    return bundleError(path, "cannot rename '" + tmpPath +
-                                 "': " + ec.message());
+    return bundleError(path,
+                       "cannot rename '" + tmpPath + "': " + ec.message());
   }
   return Error::success();
 }
@@ -194,8 +193,8 @@ Expected<std::unique_ptr<Bundle>> Bundle::open(StringRef path) {
       path, /*IsText=*/false, /*RequiresNullTerminator=*/false,
       /*IsVolatile=*/false, Align(kAlign));
   if (!fileOrErr)
-    return bundleError(path, "cannot open bundle: " +
-                                 fileOrErr.getError().message());
+    return bundleError(path,
+                       "cannot open bundle: " + fileOrErr.getError().message());
   std::unique_ptr<MemoryBuffer> file = std::move(*fileOrErr);
   const auto *data = reinterpret_cast<const uint8_t *>(file->getBufferStart());
   uint64_t actual = file->getBufferSize();

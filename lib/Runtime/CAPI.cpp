@@ -19,20 +19,15 @@
 
 using namespace zellige;
 
-static_assert(ZLG_DTYPE_F32 == int(DType::F32) &&
-                  ZLG_DTYPE_F16 == int(DType::F16) &&
-                  ZLG_DTYPE_BF16 == int(DType::BF16) &&
-                  ZLG_DTYPE_F64 == int(DType::F64) &&
-                  ZLG_DTYPE_I8 == int(DType::I8) &&
-                  ZLG_DTYPE_I16 == int(DType::I16) &&
-                  ZLG_DTYPE_I32 == int(DType::I32) &&
-                  ZLG_DTYPE_I64 == int(DType::I64) &&
-                  ZLG_DTYPE_U8 == int(DType::U8) &&
-                  ZLG_DTYPE_U16 == int(DType::U16) &&
-                  ZLG_DTYPE_U32 == int(DType::U32) &&
-                  ZLG_DTYPE_U64 == int(DType::U64) &&
-                  ZLG_DTYPE_BOOL == int(DType::Bool),
-              "zlg_dtype must mirror zellige::DType");
+static_assert(
+    ZLG_DTYPE_F32 == int(DType::F32) && ZLG_DTYPE_F16 == int(DType::F16) &&
+        ZLG_DTYPE_BF16 == int(DType::BF16) &&
+        ZLG_DTYPE_F64 == int(DType::F64) && ZLG_DTYPE_I8 == int(DType::I8) &&
+        ZLG_DTYPE_I16 == int(DType::I16) && ZLG_DTYPE_I32 == int(DType::I32) &&
+        ZLG_DTYPE_I64 == int(DType::I64) && ZLG_DTYPE_U8 == int(DType::U8) &&
+        ZLG_DTYPE_U16 == int(DType::U16) && ZLG_DTYPE_U32 == int(DType::U32) &&
+        ZLG_DTYPE_U64 == int(DType::U64) && ZLG_DTYPE_BOOL == int(DType::Bool),
+    "zlg_dtype must mirror zellige::DType");
 
 struct zlg_session {
   std::unique_ptr<Bundle> bundle;
@@ -66,8 +61,7 @@ template <typename Fn> zlg_status guarded(Fn &&fn) {
   }
 }
 
-const TensorDesc *tensorAt(const zlg_session_t *s, size_t index,
-                           bool output) {
+const TensorDesc *tensorAt(const zlg_session_t *s, size_t index, bool output) {
   if (!s)
     return nullptr;
   const std::vector<TensorDesc> &ts =
@@ -79,11 +73,11 @@ zlg_status shapeOf(const zlg_session_t *s, size_t index, const int64_t **dims,
                    size_t *rank, bool output) {
   const TensorDesc *t = tensorAt(s, index, output);
   if (!t || !dims || !rank)
-    return fail(ZLG_ERROR_INVALID_ARGUMENT,
-                !t ? llvm::formatv("no {0} #{1}", output ? "output" : "input",
-                                   index)
-                         .str()
-                   : std::string("null dims or rank pointer"));
+    return fail(
+        ZLG_ERROR_INVALID_ARGUMENT,
+        !t ? llvm::formatv("no {0} #{1}", output ? "output" : "input", index)
+                 .str()
+           : std::string("null dims or rank pointer"));
   *dims = t->shape.data();
   *rank = t->shape.size();
   return ZLG_OK;
@@ -93,11 +87,11 @@ zlg_status dtypeOf(const zlg_session_t *s, size_t index, zlg_dtype *dtype,
                    bool output) {
   const TensorDesc *t = tensorAt(s, index, output);
   if (!t || !dtype)
-    return fail(ZLG_ERROR_INVALID_ARGUMENT,
-                !t ? llvm::formatv("no {0} #{1}", output ? "output" : "input",
-                                   index)
-                         .str()
-                   : std::string("null dtype pointer"));
+    return fail(
+        ZLG_ERROR_INVALID_ARGUMENT,
+        !t ? llvm::formatv("no {0} #{1}", output ? "output" : "input", index)
+                 .str()
+           : std::string("null dtype pointer"));
   *dtype = zlg_dtype(t->dtype);
   return ZLG_OK;
 }
@@ -169,8 +163,7 @@ size_t zlg_session_input_count(const zlg_session_t *session) {
   return session ? session->session->manifest().inputs.size() : 0;
 }
 
-const char *zlg_session_input_name(const zlg_session_t *session,
-                                   size_t index) {
+const char *zlg_session_input_name(const zlg_session_t *session, size_t index) {
   const TensorDesc *t = tensorAt(session, index, /*output=*/false);
   return t ? t->name.c_str() : nullptr;
 }
@@ -195,14 +188,13 @@ const char *zlg_session_output_name(const zlg_session_t *session,
   return t ? t->name.c_str() : nullptr;
 }
 
-zlg_status zlg_session_output_shape(const zlg_session_t *session,
-                                    size_t index, const int64_t **dims,
-                                    size_t *rank) {
+zlg_status zlg_session_output_shape(const zlg_session_t *session, size_t index,
+                                    const int64_t **dims, size_t *rank) {
   return shapeOf(session, index, dims, rank, /*output=*/true);
 }
 
-zlg_status zlg_session_output_dtype(const zlg_session_t *session,
-                                    size_t index, zlg_dtype *dtype) {
+zlg_status zlg_session_output_dtype(const zlg_session_t *session, size_t index,
+                                    zlg_dtype *dtype) {
   return dtypeOf(session, index, dtype, /*output=*/true);
 }
 
@@ -247,8 +239,8 @@ zlg_status zlg_session_run(zlg_session_t *session) {
         return fail(ZLG_ERROR_INVALID_ARGUMENT,
                     "input '" + session->inputs[i].name + "' is not set");
     session->outputs.clear();
-    if (llvm::Error e = session->session->run(session->inputs,
-                                              session->outputs))
+    if (llvm::Error e =
+            session->session->run(session->inputs, session->outputs))
       return fail(ZLG_ERROR_RUN, std::move(e));
     return ZLG_OK;
   });

@@ -69,7 +69,8 @@ std::vector<Driver *> getDrivers() {
   return out;
 }
 
-std::vector<DeviceInfo> enumerateDevices(std::vector<std::string> *unavailable) {
+std::vector<DeviceInfo>
+enumerateDevices(std::vector<std::string> *unavailable) {
   std::vector<DeviceInfo> out;
   for (Driver *d : getDrivers()) {
     Expected<std::vector<DeviceInfo>> devices = d->enumerate();

@@ -166,9 +166,8 @@ std::string BundleManifest::toJSON() const {
       stps.push_back(json::Object{{"kind", "dispatch"},
                                   {"dispatch", int64_t(s.dispatch)}});
     else
-      stps.push_back(json::Object{{"kind", "copy"},
-                                  {"src", int64_t(s.src)},
-                                  {"dst", int64_t(s.dst)}});
+      stps.push_back(json::Object{
+          {"kind", "copy"}, {"src", int64_t(s.src)}, {"dst", int64_t(s.dst)}});
   }
   for (const ExecutableDesc &e : executables) {
     json::Array counts;
@@ -311,8 +310,8 @@ static void readTensors(Reader &r, const json::Object &root, StringRef key,
       t.dtype = *d;
     else if (!r.failed())
       r.fail(where + ".dtype", "unknown dtype '" + dt + "'");
-    t.shape = r.integers(r.array(*o, "shape", where), where + ".shape", 0,
-                         kI64Max);
+    t.shape =
+        r.integers(r.array(*o, "shape", where), where + ".shape", 0, kI64Max);
     t.buffer = r.integer(*o, "buffer", where, 0, kU32Max);
     out.push_back(std::move(t));
   }
@@ -330,8 +329,7 @@ Expected<BundleManifest> BundleManifest::fromJSON(StringRef text) {
     return r.takeError();
 
   BundleManifest m;
-  m.formatVersion =
-      r.integer(*root, "format_version", "manifest", 1, kU32Max);
+  m.formatVersion = r.integer(*root, "format_version", "manifest", 1, kU32Max);
   m.producer = r.string(*root, "producer", "manifest", /*optional=*/true);
   m.modelName = r.string(*root, "model", "manifest", /*optional=*/true);
   readTensors(r, *root, "inputs", m.inputs);
@@ -473,8 +471,7 @@ std::optional<uint64_t> tensorByteSize(DType dtype, ArrayRef<int64_t> shape) {
 
 std::string formatShape(ArrayRef<int64_t> shape) {
   return "[" +
-         join(map_range(shape, [](int64_t d) { return itostr(d); }), ",") +
-         "]";
+         join(map_range(shape, [](int64_t d) { return itostr(d); }), ",") + "]";
 }
 
 static Error verifyTensors(const BundleManifest &m, bool outputs) {
@@ -586,8 +583,8 @@ Error BundleManifest::verify() const {
                           "name '{1}'",
                           e.target, e.section));
     if (!sections.insert(e.section).second)
-      return fail(formatv("section '{0}' is used by two executables",
-                          e.section));
+      return fail(
+          formatv("section '{0}' is used by two executables", e.section));
     if (e.workgroupCounts.size() != dispatches.size())
       return fail(formatv("executable for target '{0}' has {1} workgroup "
                           "counts for {2} dispatches",

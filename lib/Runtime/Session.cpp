@@ -39,9 +39,9 @@ static std::string executableTargets(const BundleManifest &m) {
 
 Session::~Session() = default;
 
-Expected<std::unique_ptr<Session>>
-Session::create(const Bundle &bundle, StringRef deviceName,
-                SessionOptions options) {
+Expected<std::unique_ptr<Session>> Session::create(const Bundle &bundle,
+                                                   StringRef deviceName,
+                                                   SessionOptions options) {
   const BundleManifest &m = bundle.manifest();
   hal::DeviceOptions devOptions;
   devOptions.threads = options.threads;
@@ -110,8 +110,8 @@ Session::create(const Bundle &bundle, StringRef deviceName,
   }
 
   ArrayRef<uint8_t> weights = bundle.weights();
-  auto place = [&](const BufferDesc &b)
-      -> Expected<std::unique_ptr<hal::Buffer>> {
+  auto place =
+      [&](const BufferDesc &b) -> Expected<std::unique_ptr<hal::Buffer>> {
     switch (b.kind) {
     case BufferDesc::Kind::Input:
     case BufferDesc::Kind::Output:
@@ -215,10 +215,10 @@ Error Session::runSteps() {
       bindings.push_back(buffers[b].get());
     if (Error e = exe->dispatch(step.dispatch, bindings,
                                 exeDesc->workgroupCounts[step.dispatch]))
-      return makeError(formatv("dispatch '{0}'{1}: {2}", d.name,
-                               d.location.empty() ? std::string()
-                                                  : " (" + d.location + ")",
-                               toString(std::move(e))));
+      return makeError(
+          formatv("dispatch '{0}'{1}: {2}", d.name,
+                  d.location.empty() ? std::string() : " (" + d.location + ")",
+                  toString(std::move(e))));
   }
   if (Error e = device_->synchronize())
     return makeError("device '" + device_->name() +

@@ -95,9 +95,9 @@ public:
 
 private:
   Error fail(const Twine &msg) {
-    return createStringError(inconvertibleErrorCode(),
-                             formatv("malformed header at offset {0}: {1}", pos,
-                                     msg.str()));
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("malformed header at offset {0}: {1}", pos, msg.str()));
   }
   void skipSpace() {
     while (pos < text.size() && isSpace(text[pos]))
@@ -152,8 +152,7 @@ private:
         while (pos < text.size() && isDigit(text[pos]))
           ++pos;
         int64_t dim;
-        if (start == pos ||
-            text.slice(start, pos).getAsInteger(10, dim))
+        if (start == pos || text.slice(start, pos).getAsInteger(10, dim))
           return fail("expected a dimension");
         consume('L'); // Python 2 long suffix.
         v.ints.push_back(dim);
@@ -237,8 +236,8 @@ Expected<HostTensor> parseNpy(ArrayRef<uint8_t> bytes, StringRef path) {
       return fileError(path, "truncated .npy header");
     headerLen = support::endian::read32le(bytes.data() + 8);
   } else {
-    return fileError(path, formatv("unsupported .npy format version {0}.{1}",
-                                   major, minor));
+    return fileError(
+        path, formatv("unsupported .npy format version {0}.{1}", major, minor));
   }
   if (headerLen > bytes.size() - headerStart)
     return fileError(path, formatv("truncated .npy header (expected {0} "
@@ -255,8 +254,7 @@ Expected<HostTensor> parseNpy(ArrayRef<uint8_t> bytes, StringRef path) {
       return fileError(path, "unexpected key '" + key + "' in the .npy header");
   auto descrIt = dict.find("descr"), fortranIt = dict.find("fortran_order"),
        shapeIt = dict.find("shape");
-  if (descrIt == dict.end() || fortranIt == dict.end() ||
-      shapeIt == dict.end())
+  if (descrIt == dict.end() || fortranIt == dict.end() || shapeIt == dict.end())
     return fileError(path, "the .npy header lacks 'descr', 'fortran_order' "
                            "or 'shape'");
   if (descrIt->second.kind != PyValue::String)
@@ -485,15 +483,20 @@ Expected<HostTensor> readTensorProto(StringRef path) {
   if (proto.data_location() == onnx::TensorProto::EXTERNAL ||
       proto.external_data_size() > 0)
     return fileError(path, "tensors with external data are not supported");
+  // SequenceProto and OptionalProto files (ONNX test data of sequence ops)
+  // parse as TensorProtos with a segment or no data type.
   if (proto.has_segment())
-    return fileError(path, "segmented tensors are not supported");
+    return fileError(path, "segmented tensors are not supported (or the file "
+                           "holds a SequenceProto or OptionalProto)");
+  if (proto.data_type() == onnx::TensorProto::UNDEFINED)
+    return fileError(path, "the tensor has no data type (or the file holds a "
+                           "SequenceProto or OptionalProto)");
   std::optional<DType> dtype = dtypeOfProto(proto.data_type());
   if (!dtype) {
-    std::string name =
-        onnx::TensorProto::DataType_IsValid(proto.data_type())
-            ? onnx::TensorProto::DataType_Name(
-                  onnx::TensorProto::DataType(proto.data_type()))
-            : "unknown";
+    std::string name = onnx::TensorProto::DataType_IsValid(proto.data_type())
+                           ? onnx::TensorProto::DataType_Name(
+                                 onnx::TensorProto::DataType(proto.data_type()))
+                           : "unknown";
     return fileError(path, formatv("unsupported data type {0} ({1})",
                                    proto.data_type(), name));
   }
@@ -525,10 +528,10 @@ Expected<HostTensor> readTensorProto(StringRef path) {
   size_t elemSize = dtypeSize(t.dtype);
   auto take = [&](const auto &field, StringRef fieldName) -> Error {
     if (uint64_t(field.size()) != *n)
-      return fileError(path, formatv("{0} has {1} values, {2} {3} needs {4}",
-                                     fieldName, field.size(),
-                                     formatShape(t.shape), dtypeName(t.dtype),
-                                     *n));
+      return fileError(path,
+                       formatv("{0} has {1} values, {2} {3} needs {4}",
+                               fieldName, field.size(), formatShape(t.shape),
+                               dtypeName(t.dtype), *n));
     packValues(field, elemSize, t.data);
     return Error::success();
   };

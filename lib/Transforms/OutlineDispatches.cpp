@@ -33,12 +33,16 @@ static FailureOr<MemRefType> toMemRef(Type type, kernel::DispatchOp dispatch) {
 
 OwningOpRef<ModuleOp> zellige::outlineDispatches(ModuleOp module) {
   MLIRContext *ctx = module.getContext();
+  // Called outside a pass manager too, so load what the outlined IR uses.
+  ctx->loadDialect<bufferization::BufferizationDialect, func::FuncDialect,
+                   memref::MemRefDialect>();
   OwningOpRef<ModuleOp> executable = ModuleOp::create(module.getLoc());
   OpBuilder builder = OpBuilder::atBlockEnd(executable->getBody());
   WalkResult result = module.walk([&](kernel::DispatchOp dispatch) {
+    SmallVector<Type> tensorTypes(dispatch.getInputs().getTypes());
+    llvm::append_range(tensorTypes, dispatch.getResultTypes());
     SmallVector<Type> argTypes;
-    for (Type t : llvm::concat<const Type>(dispatch.getInputs().getTypes(),
-                                           dispatch.getResultTypes())) {
+    for (Type t : tensorTypes) {
       FailureOr<MemRefType> memref = toMemRef(t, dispatch);
       if (failed(memref))
         return WalkResult::interrupt();

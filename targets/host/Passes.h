@@ -10,6 +10,7 @@
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {
+class DialectRegistry;
 class OpPassManager;
 namespace affine {
 class AffineDialect;
@@ -58,6 +59,11 @@ inline constexpr llvm::StringLiteral kEntryAttr = "zellige.host.entry";
 /// Adds the whole host pipeline, from the executable module on tensors to the
 /// LLVM dialect with entry points (`zellige-host-codegen`).
 void buildHostCodegenPipeline(mlir::OpPassManager &pm);
+
+/// Adds the dialects and the external interface models (bufferization,
+/// tiling, subsets, value bounds, LLVM IR translation) the host pipeline
+/// needs, for tools that do not register everything.
+void registerHostDialects(mlir::DialectRegistry &registry);
 
 /// Registers the host passes and the `zellige-host-codegen` pipeline.
 void registerHostPassesAndPipelines();

@@ -107,6 +107,13 @@ public:
     schedule.knobs.push_back({"tile." + std::to_string(loop), value, legal});
   }
 
+  Knob *findKnob(StringRef name) {
+    for (Knob &knob : schedule.knobs)
+      if (knob.name == name)
+        return &knob;
+    return nullptr;
+  }
+
   /// Fixes the tile of `loop` without a knob (0: whole loop).
   void fixTile(unsigned loop, int64_t value) {
     if (isStatic(loop))
@@ -126,11 +133,11 @@ public:
 static void scheduleMatmul(ScheduleBuilder &b,
                            const linalg::ContractionDimensions &dims) {
   // Batch and outer M/N loops: one per workgroup and per register tile.
-  // Innermost M x N: a 64x64 workgroup tile and a 4x16 register tile (8
+  // Innermost M x N: a 64x128 workgroup tile and a 4x16 register tile (8
   // AVX2 accumulators), K stepped one at a time so each step is a rank-1
   // update of the accumulators held in registers.
   b.workgroupKnob(dims.m.back(), 64);
-  b.workgroupKnob(dims.n.back(), 64);
+  b.workgroupKnob(dims.n.back(), 128);
   b.tileKnob(dims.m.back(), 4);
   b.tileKnob(dims.n.back(), 16);
   for (unsigned k : dims.k)
@@ -183,6 +190,26 @@ static void scheduleGeneric(ScheduleBuilder &b, bool hasReduction) {
       continue;
     b.workgroupKnob(loop, std::max<int64_t>(budget, 1));
     budget /= std::max<int64_t>(b.schedule.workgroup[loop], 1);
+  }
+  // Keep at least 8 workgroups when the shape allows, shrinking the
+  // outermost workgroup tiles first.
+  auto countWorkgroups = [&] {
+    int64_t count = 1;
+    for (unsigned loop : parallel)
+      if (b.isStatic(loop) && b.schedule.workgroup[loop] > 0)
+        count *= b.ranges[loop] / b.schedule.workgroup[loop];
+    return count;
+  };
+  for (unsigned loop : parallel) {
+    if (!b.isStatic(loop))
+      continue;
+    Knob *knob = b.findKnob("wg." + std::to_string(loop));
+    while (knob && countWorkgroups() < 8 && b.schedule.workgroup[loop] > 1) {
+      auto it = llvm::find(knob->legal, b.schedule.workgroup[loop]);
+      if (it == knob->legal.begin())
+        break;
+      knob->value = b.schedule.workgroup[loop] = *std::prev(it);
+    }
   }
   // The innermost loop is the vector dimension when it is parallel.
   unsigned last = b.ranges.size() - 1;

@@ -33,7 +33,9 @@ constexpr int64_t kGroups = (kElems + kChunk - 1) / kChunk; // 16
 /// (`void fn(void **bindings, int64_t workgroup_id)`), each handling
 /// elements [id*kChunk, min((id+1)*kChunk, kElems)):
 ///   zlg_exp_add(a, b, out): out[i] = expf(a[i]) + b[i]
-///   zlg_scale(in, out):     out[i] = 2 * in[i]
+///   zlg_scale(in, out):     out[i] = ldexpf(in[i], 1) = 2 * in[i]
+/// expf resolves through the host driver's math table, ldexpf through the
+/// search of the process's libraries.
 std::string testKernelIR();
 
 /// A manifest using testKernelIR(): input x, constant w (weights offset

@@ -1,17 +1,19 @@
-//===- zellige-translate.cpp - Zellige's mlir-translate -------------------===//
+//===- zellige-translate.cpp - Zellige's translation driver ---------------===//
 //
-// This file implements zellige-translate: the MLIR translation driver with
-// Zellige's translations registered, starting with `--import-onnx` (ONNX
-// model -> onnx dialect).
+// This file implements zellige-translate: mlir-translate with Zellige's
+// translations registered, chiefly `--import-onnx`, which reads an ONNX model
+// and prints the onnx-dialect module the importer builds.
 //
 //===----------------------------------------------------------------------===//
 
+#include "zellige/Compiler/Registration.h"
 #include "zellige/Import/ONNXImporter.h"
 
+#include "mlir/Support/LogicalResult.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 
 int main(int argc, char **argv) {
-  zellige::registerONNXImportTranslation();
-  return mlir::asMainReturnCode(
-      mlir::mlirTranslateMain(argc, argv, "Zellige translation driver\n"));
+  zellige::registerONNXImportTranslation(zellige::registerAllDialects);
+  return mlir::failed(
+      mlir::mlirTranslateMain(argc, argv, "Zellige translation driver"));
 }

@@ -6,16 +6,27 @@
 
 #include "Diagnostics.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/ADT/SetVector.h"
+#include <algorithm>
+#include <vector>
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 
 namespace {
-void collect(Location loc, llvm::SetVector<std::string> &files,
-             llvm::SetVector<std::string> &nodes) {
+/// Strings in first-seen order, without repeats.
+struct UniqueList : std::vector<std::string> {
+  void insert(const std::string &s) {
+    if (std::find(begin(), end(), s) == end())
+      push_back(s);
+  }
+};
+
+void collect(Location loc, UniqueList &files,
+             UniqueList &nodes) {
   if (auto name = dyn_cast<NameLoc>(loc)) {
     nodes.insert(name.getName().str());
     collect(name.getChildLoc(), files, nodes);
@@ -32,7 +43,7 @@ void collect(Location loc, llvm::SetVector<std::string> &files,
 } // namespace
 
 std::string zellige::describeLocation(Location loc) {
-  llvm::SetVector<std::string> files, nodes;
+  UniqueList files, nodes;
   collect(loc, files, nodes);
   std::string text;
   llvm::raw_string_ostream os(text);

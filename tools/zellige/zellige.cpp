@@ -227,6 +227,7 @@ std::string formatValues(const HostTensor &t, size_t limit) {
 }
 
 int runRun() {
+  hal::registerRuntimeDrivers();
   Expected<std::unique_ptr<Bundle>> bundle = Bundle::open(runBundle);
   if (!bundle)
     return failWith(bundle.takeError());

@@ -7,6 +7,7 @@
 
 #include "dialects/onnx/Transforms/ConstantUtils.h"
 
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
 
@@ -19,8 +20,7 @@ using namespace mlir;
 static RankedTensorType pickConstantType(Type resultType, Type elementType,
                                          int64_t count, bool scalar) {
   auto ranked = dyn_cast<RankedTensorType>(resultType);
-  if (ranked && ranked.hasStaticShape() &&
-      ranked.getNumElements() == count &&
+  if (ranked && ranked.hasStaticShape() && ranked.getNumElements() == count &&
       ranked.getElementType() == elementType)
     return ranked;
   if (scalar)

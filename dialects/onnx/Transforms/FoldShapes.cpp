@@ -231,16 +231,16 @@ struct FoldShape : OpRewritePattern<ONNX::ShapeOp> {
       return std::clamp<int64_t>(i, 0, rank);
     };
     int64_t start = normalize(static_cast<int64_t>(op.getStart()));
-    int64_t end = normalize(
-        op.getEnd() ? static_cast<int64_t>(*op.getEnd()) : rank);
+    int64_t end =
+        normalize(op.getEnd() ? static_cast<int64_t>(*op.getEnd()) : rank);
     SmallVector<int64_t> dims;
     for (int64_t i = start; i < end; ++i) {
       if (type.isDynamicDim(i))
         return rewriter.notifyMatchFailure(op, "dimension is dynamic");
       dims.push_back(type.getDimSize(i));
     }
-    auto resultType = RankedTensorType::get(
-        {static_cast<int64_t>(dims.size())}, rewriter.getI64Type());
+    auto resultType = RankedTensorType::get({static_cast<int64_t>(dims.size())},
+                                            rewriter.getI64Type());
     return replaceWithConstant(
         rewriter, op, DenseElementsAttr::get(resultType, ArrayRef(dims)));
   }
@@ -289,8 +289,7 @@ struct FoldConstantOfShape : OpRewritePattern<ONNX::ConstantOfShapeOp> {
 //===----------------------------------------------------------------------===//
 
 /// Base of the patterns that compute a new constant, bounded in size.
-template <typename OpTy>
-struct ConstantFold : OpRewritePattern<OpTy> {
+template <typename OpTy> struct ConstantFold : OpRewritePattern<OpTy> {
   ConstantFold(MLIRContext *ctx, int64_t maxElements)
       : OpRewritePattern<OpTy>(ctx), maxElements(maxElements) {}
   int64_t maxElements;
@@ -376,7 +375,8 @@ struct FoldGather : ConstantFold<ONNX::GatherOp> {
     // out[outer, idx, inner] = data[outer, indices[idx], inner].
     int64_t outer = numElements(dataShape.take_front(axis));
     int64_t inner = numElements(dataShape.drop_front(axis + 1));
-    SmallVector<Attribute> source = llvm::to_vector(data.getValues<Attribute>());
+    SmallVector<Attribute> source =
+        llvm::to_vector(data.getValues<Attribute>());
     SmallVector<Attribute> values;
     for (int64_t o = 0; o < outer; ++o)
       for (int64_t idx : normalized)
@@ -551,13 +551,12 @@ struct FoldReshape : OpRewritePattern<ONNX::ReshapeOp> {
     if (oldType == refined || !canRefine(oldType, refined))
       return failure();
     rewriter.setInsertionPointAfter(op);
-    bool foreignUser = llvm::any_of(op->getUsers(), [](Operation *user) {
-      return !isONNXOp(user);
-    });
+    bool foreignUser = llvm::any_of(
+        op->getUsers(), [](Operation *user) { return !isONNXOp(user); });
     rewriter.modifyOpInPlace(op, [&] { op.getResult().setType(refined); });
     if (foreignUser) {
-      Value cast =
-          tensor::CastOp::create(rewriter, op.getLoc(), oldType, op.getResult());
+      Value cast = tensor::CastOp::create(rewriter, op.getLoc(), oldType,
+                                          op.getResult());
       rewriter.replaceUsesWithIf(op.getResult(), cast, [&](OpOperand &use) {
         return use.getOwner() != cast.getDefiningOp() &&
                !isONNXOp(use.getOwner());
@@ -593,7 +592,8 @@ struct FoldSlice : ConstantFold<ONNX::SliceOp> {
     auto slice = computeStaticSlice(shape, *starts, *ends, axes, steps);
     if (!slice || numElements(slice->sizes) > maxElements)
       return failure();
-    SmallVector<Attribute> source = llvm::to_vector(data.getValues<Attribute>());
+    SmallVector<Attribute> source =
+        llvm::to_vector(data.getValues<Attribute>());
     SmallVector<int64_t> strides = computeStrides(shape);
     int64_t count = numElements(slice->sizes);
     int64_t rank = static_cast<int64_t>(shape.size());
@@ -642,8 +642,7 @@ struct FoldCast : ConstantFold<ONNX::CastOp> {
 };
 
 /// Integer Add/Sub/Mul/Div on constants, with numpy broadcasting.
-template <typename OpTy>
-struct FoldIntArithmetic : ConstantFold<OpTy> {
+template <typename OpTy> struct FoldIntArithmetic : ConstantFold<OpTy> {
   using ConstantFold<OpTy>::ConstantFold;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
@@ -724,10 +723,11 @@ struct ONNXFoldShapesPass
                  FoldSize, FoldConstantOfShape, FoldSqueeze, FoldUnsqueeze,
                  FoldReshape>(ctx);
     int64_t limit = maxElements;
-    patterns.add<FoldRange, FoldGather, FoldConcat, FoldSlice, FoldCast,
-                 FoldIntArithmetic<ONNX::AddOp>, FoldIntArithmetic<ONNX::SubOp>,
-                 FoldIntArithmetic<ONNX::MulOp>,
-                 FoldIntArithmetic<ONNX::DivOp>>(ctx, limit);
+    patterns
+        .add<FoldRange, FoldGather, FoldConcat, FoldSlice, FoldCast,
+             FoldIntArithmetic<ONNX::AddOp>, FoldIntArithmetic<ONNX::SubOp>,
+             FoldIntArithmetic<ONNX::MulOp>, FoldIntArithmetic<ONNX::DivOp>>(
+            ctx, limit);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -15,11 +15,13 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
 namespace mlir {
+class DialectRegistry;
 class MLIRContext;
 } // namespace mlir
 
@@ -48,9 +50,10 @@ importONNXModel(mlir::MLIRContext &ctx, llvm::StringRef path,
 
 /// Same, from bytes already in memory; `path` is used for messages and as the
 /// base folder of external data.
-mlir::OwningOpRef<mlir::ModuleOp>
-importONNXModel(mlir::MLIRContext &ctx, llvm::StringRef bytes,
-                llvm::StringRef path, const ImportOptions &opts);
+mlir::OwningOpRef<mlir::ModuleOp> importONNXModel(mlir::MLIRContext &ctx,
+                                                  llvm::StringRef bytes,
+                                                  llvm::StringRef path,
+                                                  const ImportOptions &opts);
 
 /// Parses "name:1x3x32x32" into `opts.inputShapes`. Returns false and sets
 /// `error` when the text is malformed.
@@ -58,8 +61,11 @@ bool parseONNXInputShape(llvm::StringRef text, ImportOptions &opts,
                          std::string &error);
 
 /// Registers the `--import-onnx` translation (and its `--onnx-input-shape`
-/// and `--onnx-shape-inference` options) for zellige-translate.
-void registerONNXImportTranslation();
+/// and `--onnx-shape-inference` options) for zellige-translate. The
+/// translation's context gets the onnx and func dialects, plus whatever
+/// `extraDialects` adds (zellige-translate passes registerAllDialects).
+void registerONNXImportTranslation(
+    const std::function<void(mlir::DialectRegistry &)> &extraDialects = {});
 
 } // namespace zellige
 

@@ -36,7 +36,21 @@ namespace zellige {
 
 /// Element types a bundle's tensors may have. The names are the manifest's
 /// spelling ("f32", "i64", ...), which match numpy's kinds and sizes.
-enum class DType : uint8_t { F32, F16, BF16, F64, I8, I16, I32, I64, U8, U16, U32, U64, Bool };
+enum class DType : uint8_t {
+  F32,
+  F16,
+  BF16,
+  F64,
+  I8,
+  I16,
+  I32,
+  I64,
+  U8,
+  U16,
+  U32,
+  U64,
+  Bool
+};
 llvm::StringRef dtypeName(DType t);
 std::optional<DType> parseDType(llvm::StringRef name);
 size_t dtypeSize(DType t);
@@ -72,14 +86,14 @@ struct TensorDesc {
 /// One kernel launch: a symbol in each executable, the buffers it binds
 /// (inputs first, then outputs) and how many workgroups it has.
 struct DispatchDesc {
-  std::string name;        ///< Dispatch name, e.g. "dispatch_3_matmul".
-  std::string symbol;      ///< Entry point symbol in the executables.
+  std::string name;   ///< Dispatch name, e.g. "dispatch_3_matmul".
+  std::string symbol; ///< Entry point symbol in the executables.
   std::vector<uint32_t> bindings;
   /// The dispatch's logical iteration space (informational, for reports);
   /// the workgroup counts each target launches are in
   /// ExecutableDesc::workgroupCounts.
   std::vector<int64_t> workgroups;
-  std::string location;    ///< The ONNX node(s) it came from, for errors.
+  std::string location; ///< The ONNX node(s) it came from, for errors.
 };
 
 /// A step of the schedule: a dispatch, or a copy between buffers (used when
@@ -87,7 +101,7 @@ struct DispatchDesc {
 struct StepDesc {
   enum class Kind : uint8_t { Dispatch, Copy };
   Kind kind = Kind::Dispatch;
-  uint32_t dispatch = 0; ///< Kind::Dispatch: index into dispatches.
+  uint32_t dispatch = 0;     ///< Kind::Dispatch: index into dispatches.
   uint32_t src = 0, dst = 0; ///< Kind::Copy: buffer indices.
 };
 
@@ -105,8 +119,8 @@ struct ExecutableDesc {
 
 struct BundleManifest {
   uint32_t formatVersion = 1;
-  std::string producer;   ///< "zellige 0.1.0".
-  std::string modelName;  ///< File name of the source model.
+  std::string producer;  ///< "zellige 0.1.0".
+  std::string modelName; ///< File name of the source model.
   std::vector<TensorDesc> inputs, outputs;
   std::vector<BufferDesc> buffers;
   uint64_t arenaSize = 0; ///< Bytes for all transient buffers.
@@ -130,10 +144,10 @@ struct BundleManifest {
 /// (keyed by ExecutableDesc::section). The file is written to "<path>.tmp"
 /// and renamed, so a reader never sees half a bundle. Section names are at
 /// most 47 bytes; "manifest" and "weights" are reserved.
-llvm::Error writeBundle(llvm::StringRef path, const BundleManifest &manifest,
-                        llvm::ArrayRef<uint8_t> weights,
-                        const std::map<std::string, std::vector<uint8_t>>
-                            &executables);
+llvm::Error
+writeBundle(llvm::StringRef path, const BundleManifest &manifest,
+            llvm::ArrayRef<uint8_t> weights,
+            const std::map<std::string, std::vector<uint8_t>> &executables);
 
 /// A bundle opened for reading. The file is memory-mapped; section views
 /// stay valid while the Bundle lives.

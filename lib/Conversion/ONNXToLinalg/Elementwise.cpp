@@ -24,8 +24,8 @@ struct ScalarContext {
 };
 
 template <typename OpTy>
-using ScalarFn = std::function<Value(OpBuilder &, Location, OpTy,
-                                     ValueRange, const ScalarContext &)>;
+using ScalarFn = std::function<Value(OpBuilder &, Location, OpTy, ValueRange,
+                                     const ScalarContext &)>;
 
 /// Returns true when `shape` broadcasts to `result` (numpy rules).
 bool broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> result) {
@@ -40,8 +40,7 @@ bool broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> result) {
 
 /// Lowers an elementwise op: every non-absent operand is an input of one
 /// linalg.generic over the result shape, and `fn` builds the scalar body.
-template <typename OpTy>
-struct ElementwiseLowering : ONNXLowering<OpTy> {
+template <typename OpTy> struct ElementwiseLowering : ONNXLowering<OpTy> {
   using Adaptor = typename ONNXLowering<OpTy>::Adaptor;
 
   ElementwiseLowering(const TypeConverter &converter, MLIRContext *ctx,
@@ -75,11 +74,11 @@ struct ElementwiseLowering : ONNXLowering<OpTy> {
     if (floatOnly && !context.in.isFloat())
       return this->fail(op, "unsupported non-float element type " +
                                 this->typeString(op->getOperand(0).getType()));
-    Value result = buildElementwise(
-        rewriter, op.getLoc(), resultType, inputs,
-        [&](OpBuilder &b, Location loc, ValueRange args) {
-          return fn(b, loc, op, args.drop_back(), context);
-        });
+    Value result =
+        buildElementwise(rewriter, op.getLoc(), resultType, inputs,
+                         [&](OpBuilder &b, Location loc, ValueRange args) {
+                           return fn(b, loc, op, args.drop_back(), context);
+                         });
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -91,13 +90,6 @@ struct ElementwiseLowering : ONNXLowering<OpTy> {
 //===----------------------------------------------------------------------===//
 // Scalar bodies
 //===----------------------------------------------------------------------===//
-
-double toDouble(const APFloat &value) {
-  APFloat copy = value;
-  bool lost;
-  copy.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
-  return copy.convertToDouble();
-}
 
 Value isNegative(OpBuilder &b, Location loc, ScalarKind kind, Value x) {
   Value zero = createScalar(b, loc, kind.type, 0.0);
@@ -123,9 +115,9 @@ Value compare(OpBuilder &b, Location loc, ScalarKind kind, Value x, Value y,
 }
 
 template <typename OpTy>
-void addElementwise(RewritePatternSet &patterns,
-                    const TypeConverter &converter, ErrorState &errors,
-                    ScalarFn<OpTy> fn, bool floatOnly = false) {
+void addElementwise(RewritePatternSet &patterns, const TypeConverter &converter,
+                    ErrorState &errors, ScalarFn<OpTy> fn,
+                    bool floatOnly = false) {
   patterns.add<ElementwiseLowering<OpTy>>(converter, patterns.getContext(),
                                           errors, std::move(fn), floatOnly);
 }
@@ -163,19 +155,19 @@ void addVariadic(RewritePatternSet &patterns, const TypeConverter &converter,
                  Value (*combine)(OpBuilder &, Location, ScalarKind, Value,
                                   Value),
                  bool mean = false) {
-  addElementwise<OpTy>(
-      patterns, converter, errors,
-      [=](OpBuilder &b, Location loc, OpTy, ValueRange args,
-          const ScalarContext &c) -> Value {
-        Value acc = args[0];
-        for (Value arg : args.drop_front())
-          acc = combine(b, loc, c.in, acc, arg);
-        if (mean && args.size() > 1)
-          acc = buildDiv(b, loc, c.in, acc,
-                         createScalar(b, loc, c.in.type,
-                                      static_cast<double>(args.size())));
-        return acc;
-      });
+  addElementwise<OpTy>(patterns, converter, errors,
+                       [=](OpBuilder &b, Location loc, OpTy, ValueRange args,
+                           const ScalarContext &c) -> Value {
+                         Value acc = args[0];
+                         for (Value arg : args.drop_front())
+                           acc = combine(b, loc, c.in, acc, arg);
+                         if (mean && args.size() > 1)
+                           acc = buildDiv(
+                               b, loc, c.in, acc,
+                               createScalar(b, loc, c.in.type,
+                                            static_cast<double>(args.size())));
+                         return acc;
+                       });
 }
 
 } // namespace
@@ -217,15 +209,14 @@ void zellige::onnx_to_linalg::populateElementwisePatterns(
           return math::PowFOp::create(b, loc, a[0], e);
         }
         if (!exponent.isFloat()) {
-          Value e = convertScalar(b, loc, a[1], exponent, base.type,
-                                  base.isUnsigned);
+          Value e =
+              convertScalar(b, loc, a[1], exponent, base.type, base.isUnsigned);
           return math::IPowIOp::create(b, loc, a[0], e);
         }
         // Integer base, float exponent: compute in the exponent's type.
         Value x = convertScalar(b, loc, a[0], base, exponent.type, false);
         Value p = math::PowFOp::create(b, loc, x, a[1]);
-        return convertScalar(b, loc, p, exponent, c.out.type,
-                             c.out.isUnsigned);
+        return convertScalar(b, loc, p, exponent, c.out.type, c.out.isUnsigned);
       });
 
   // Unary math.
@@ -245,8 +236,7 @@ void zellige::onnx_to_linalg::populateElementwisePatterns(
                           if (c.in.isFloat())
                             return arith::NegFOp::create(b, loc, a[0]);
                           return arith::SubIOp::create(
-                              b, loc, createScalar(b, loc, c.in.type, 0),
-                              a[0]);
+                              b, loc, createScalar(b, loc, c.in.type, 0), a[0]);
                         });
   addElementwise<AbsOp>(patterns, converter, errors,
                         [](OpBuilder &b, Location loc, AbsOp, ValueRange a,
@@ -288,7 +278,8 @@ void zellige::onnx_to_linalg::populateElementwisePatterns(
       [](OpBuilder &b, Location loc, SigmoidOp, ValueRange a,
          const ScalarContext &c) -> Value {
         Value one = createScalar(b, loc, c.in.type, 1.0);
-        Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, a[0]));
+        Value e =
+            math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, a[0]));
         return arith::DivFOp::create(b, loc, one,
                                      arith::AddFOp::create(b, loc, one, e));
       },
@@ -303,29 +294,27 @@ void zellige::onnx_to_linalg::populateElementwisePatterns(
       patterns, converter, errors,
       [](OpBuilder &b, Location loc, LeakyReluOp op, ValueRange a,
          const ScalarContext &c) -> Value {
-        Value alpha =
-            createScalar(b, loc, c.in.type, toDouble(op.getAlpha()));
+        Value alpha = createScalar(b, loc, c.in.type, toDouble(op.getAlpha()));
         Value scaled = arith::MulFOp::create(b, loc, alpha, a[0]);
         return arith::SelectOp::create(b, loc, isNegative(b, loc, c.in, a[0]),
                                        scaled, a[0]);
       },
       /*floatOnly=*/true);
-  addElementwise<PReluOp>(
-      patterns, converter, errors,
-      [](OpBuilder &b, Location loc, PReluOp, ValueRange a,
-         const ScalarContext &c) -> Value {
-        Value scaled = buildMul(b, loc, c.in, a[1], a[0]);
-        if (c.in.isUnsigned)
-          return a[0];
-        return arith::SelectOp::create(b, loc, isNegative(b, loc, c.in, a[0]),
-                                       scaled, a[0]);
-      });
+  addElementwise<PReluOp>(patterns, converter, errors,
+                          [](OpBuilder &b, Location loc, PReluOp, ValueRange a,
+                             const ScalarContext &c) -> Value {
+                            Value scaled = buildMul(b, loc, c.in, a[1], a[0]);
+                            if (c.in.isUnsigned)
+                              return a[0];
+                            return arith::SelectOp::create(
+                                b, loc, isNegative(b, loc, c.in, a[0]), scaled,
+                                a[0]);
+                          });
   addElementwise<EluOp>(
       patterns, converter, errors,
       [](OpBuilder &b, Location loc, EluOp op, ValueRange a,
          const ScalarContext &c) -> Value {
-        Value alpha =
-            createScalar(b, loc, c.in.type, toDouble(op.getAlpha()));
+        Value alpha = createScalar(b, loc, c.in.type, toDouble(op.getAlpha()));
         Value one = createScalar(b, loc, c.in.type, 1.0);
         Value em1 = arith::SubFOp::create(
             b, loc, math::ExpOp::create(b, loc, a[0]), one);
@@ -338,8 +327,7 @@ void zellige::onnx_to_linalg::populateElementwisePatterns(
       patterns, converter, errors,
       [](OpBuilder &b, Location loc, HardSigmoidOp op, ValueRange a,
          const ScalarContext &c) -> Value {
-        Value alpha =
-            createScalar(b, loc, c.in.type, toDouble(op.getAlpha()));
+        Value alpha = createScalar(b, loc, c.in.type, toDouble(op.getAlpha()));
         Value beta = createScalar(b, loc, c.in.type, toDouble(op.getBeta()));
         Value lin = arith::AddFOp::create(
             b, loc, arith::MulFOp::create(b, loc, alpha, a[0]), beta);
@@ -354,7 +342,8 @@ void zellige::onnx_to_linalg::populateElementwisePatterns(
         Value half = createScalar(b, loc, c.in.type, 0.5);
         Value lin = arith::AddFOp::create(
             b, loc, arith::MulFOp::create(b, loc, alpha, a[0]), half);
-        return arith::MulFOp::create(b, loc, a[0], clampUnit(b, loc, c.in, lin));
+        return arith::MulFOp::create(b, loc, a[0],
+                                     clampUnit(b, loc, c.in, lin));
       },
       /*floatOnly=*/true);
   addElementwise<SoftplusOp>(
@@ -366,18 +355,17 @@ void zellige::onnx_to_linalg::populateElementwisePatterns(
       /*floatOnly=*/true);
   // Clip's min and max are optional scalar operands; absent ones are skipped
   // by the lowering, so the body looks them up by position.
-  addElementwise<ClipOp>(
-      patterns, converter, errors,
-      [](OpBuilder &b, Location loc, ClipOp op, ValueRange a,
-         const ScalarContext &c) -> Value {
-        Value x = a[0];
-        size_t next = 1;
-        if (!isNoValue(op.getMin()))
-          x = buildMax(b, loc, c.in, x, a[next++]);
-        if (!isNoValue(op.getMax()))
-          x = buildMin(b, loc, c.in, x, a[next++]);
-        return x;
-      });
+  addElementwise<ClipOp>(patterns, converter, errors,
+                         [](OpBuilder &b, Location loc, ClipOp op, ValueRange a,
+                            const ScalarContext &c) -> Value {
+                           Value x = a[0];
+                           size_t next = 1;
+                           if (!isNoValue(op.getMin()))
+                             x = buildMax(b, loc, c.in, x, a[next++]);
+                           if (!isNoValue(op.getMax()))
+                             x = buildMin(b, loc, c.in, x, a[next++]);
+                           return x;
+                         });
 
   // Variadic.
   addVariadic<MaxOp>(patterns, converter, errors, buildMax);
@@ -396,16 +384,14 @@ void zellige::onnx_to_linalg::populateElementwisePatterns(
                       arith::CmpIPredicate::eq, arith::CmpIPredicate::eq);
   addCompare<LessOp>(patterns, converter, errors, arith::CmpFPredicate::OLT,
                      arith::CmpIPredicate::slt, arith::CmpIPredicate::ult);
-  addCompare<LessOrEqualOp>(patterns, converter, errors,
-                            arith::CmpFPredicate::OLE,
-                            arith::CmpIPredicate::sle,
-                            arith::CmpIPredicate::ule);
+  addCompare<LessOrEqualOp>(
+      patterns, converter, errors, arith::CmpFPredicate::OLE,
+      arith::CmpIPredicate::sle, arith::CmpIPredicate::ule);
   addCompare<GreaterOp>(patterns, converter, errors, arith::CmpFPredicate::OGT,
                         arith::CmpIPredicate::sgt, arith::CmpIPredicate::ugt);
-  addCompare<GreaterOrEqualOp>(patterns, converter, errors,
-                               arith::CmpFPredicate::OGE,
-                               arith::CmpIPredicate::sge,
-                               arith::CmpIPredicate::uge);
+  addCompare<GreaterOrEqualOp>(
+      patterns, converter, errors, arith::CmpFPredicate::OGE,
+      arith::CmpIPredicate::sge, arith::CmpIPredicate::uge);
   addElementwise<NotOp>(patterns, converter, errors,
                         [](OpBuilder &b, Location loc, NotOp, ValueRange a,
                            const ScalarContext &c) -> Value {

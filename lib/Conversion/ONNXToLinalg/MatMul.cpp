@@ -30,8 +30,8 @@ Value buildMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
   auto type = RankedTensorType::get(
       {lhsType.getDimSize(0), rhsType.getDimSize(1)}, elementType);
   Value init = createFilled(b, loc, type, createScalar(b, loc, elementType, 0));
-  return linalg::MatmulOp::create(b, loc, TypeRange{type},
-                                  ValueRange{lhs, rhs}, ValueRange{init})
+  return linalg::MatmulOp::create(b, loc, TypeRange{type}, ValueRange{lhs, rhs},
+                                  ValueRange{init})
       .getResult(0);
 }
 
@@ -103,10 +103,10 @@ struct MatMulLowering : ONNXLowering<ONNX::MatMulOp> {
           value = buildElementwise(
               rewriter, loc, fullType, value,
               [](OpBuilder &, Location, ValueRange args) { return args[0]; });
-        return reshapeTo(rewriter, loc, value,
-                         RankedTensorType::get({batchSize, full[full.size() - 2],
-                                                full.back()},
-                                               elementType));
+        return reshapeTo(
+            rewriter, loc, value,
+            RankedTensorType::get(
+                {batchSize, full[full.size() - 2], full.back()}, elementType));
       };
       Value lhs3 = broadcastTo(lhs, lhsShape);
       Value rhs3 = broadcastTo(rhs, rhsShape);
@@ -180,8 +180,8 @@ struct GemmLowering : ONNXLowering<ONNX::GemmOp> {
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value acc = args[0];
           if (alpha != 1.0)
-            acc = buildMul(b, l, kind, createScalar(b, l, kind.type, alpha),
-                           acc);
+            acc =
+                buildMul(b, l, kind, createScalar(b, l, kind.type, alpha), acc);
           if (!hasC)
             return acc;
           Value c = args[1];

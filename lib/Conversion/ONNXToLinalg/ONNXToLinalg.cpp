@@ -130,9 +130,8 @@ struct UnsupportedOperator : ConversionPattern {
       : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/0, ctx),
         errors(errors), handled(std::move(handled)) {}
 
-  LogicalResult
-  matchAndRewrite(Operation *op, ArrayRef<Value>,
-                  ConversionPatternRewriter &) const override {
+  LogicalResult matchAndRewrite(Operation *op, ArrayRef<Value>,
+                                ConversionPatternRewriter &) const override {
     if (!isa_and_nonnull<ONNX::ONNXDialect>(op->getDialect()) ||
         isa<ONNX::NoValueOp>(op) ||
         handled.contains(op->getName().getStringRef()))
@@ -147,8 +146,9 @@ struct UnsupportedOperator : ConversionPattern {
   llvm::StringSet<> handled;
 };
 
-/// Maps unsigned and signed integers to signless ones, inside tensors too;
-/// string and complex element types have no conversion.
+/// Maps unsigned and signed integers to signless ones, inside tensors too.
+/// Other element types (strings, complex) are kept; the lowering patterns
+/// report them as unsupported at the operation that uses them.
 struct ONNXTypeConverter : TypeConverter {
   ONNXTypeConverter() {
     addConversion([](Type type) { return type; });
@@ -158,20 +158,12 @@ struct ONNXTypeConverter : TypeConverter {
       return IntegerType::get(type.getContext(), type.getWidth());
     });
     addConversion([this](RankedTensorType type) -> Type {
-      Type element = convertElement(type.getElementType());
-      return element ? RankedTensorType::get(type.getShape(), element)
-                     : Type();
+      return RankedTensorType::get(type.getShape(),
+                                   convertType(type.getElementType()));
     });
     addConversion([this](UnrankedTensorType type) -> Type {
-      Type element = convertElement(type.getElementType());
-      return element ? UnrankedTensorType::get(element) : Type();
+      return UnrankedTensorType::get(convertType(type.getElementType()));
     });
-  }
-
-  Type convertElement(Type element) {
-    if (!element.isIntOrFloat())
-      return Type();
-    return convertType(element);
   }
 };
 

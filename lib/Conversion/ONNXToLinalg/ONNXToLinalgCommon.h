@@ -26,8 +26,8 @@ namespace onnx_to_linalg {
 
 /// Builds the body of a linalg.generic: maps the block arguments (inputs,
 /// then outputs) to the value to yield.
-using BodyBuilder = std::function<mlir::Value(
-    mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+using BodyBuilder = std::function<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                              mlir::ValueRange)>;
 
 /// Scalar lowering context: the element type the computation happens in and
 /// whether integers in it are unsigned in the original ONNX types.
@@ -118,27 +118,34 @@ mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
 /// Reshapes `value` (static) to `type` with tensor.collapse_shape or
 /// tensor.expand_shape when one suffices, else tensor.reshape with a constant
 /// shape. Returns `value` when the types already match.
-mlir::Value reshapeTo(mlir::OpBuilder &b, mlir::Location loc,
-                      mlir::Value value, mlir::RankedTensorType type);
+mlir::Value reshapeTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                      mlir::RankedTensorType type);
 
 /// Pads `value` with `low`/`high` amounts per dimension using `padValue`;
 /// returns `value` when every amount is zero.
-mlir::Value padTensor(mlir::OpBuilder &b, mlir::Location loc,
-                      mlir::Value value, llvm::ArrayRef<int64_t> low,
-                      llvm::ArrayRef<int64_t> high, mlir::Value padValue);
+mlir::Value padTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                      llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
+                      mlir::Value padValue);
 
 /// Transposes `value` with linalg.transpose by `perm`.
 mlir::Value transposeTensor(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value value, llvm::ArrayRef<int64_t> perm);
 
 /// Reads an I64 array attribute, or returns `fallback` when it is absent.
-llvm::SmallVector<int64_t>
-getI64Array(std::optional<mlir::ArrayAttr> attr,
-            llvm::ArrayRef<int64_t> fallback = {});
+llvm::SmallVector<int64_t> getI64Array(std::optional<mlir::ArrayAttr> attr,
+                                       llvm::ArrayRef<int64_t> fallback = {});
+
+/// Returns `value` as a double (any float semantics).
+double toDouble(const llvm::APFloat &value);
 
 /// Normalizes a possibly negative `axis` against `rank`; std::nullopt when
 /// out of range.
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
+
+/// Replaces `op` by `values` for its leading results; the remaining results
+/// must be unused (optional ONNX outputs) and are dropped.
+void replaceLeadingResults(mlir::ConversionPatternRewriter &rewriter,
+                           mlir::Operation *op, mlir::ValueRange values);
 
 /// Records that a lowering pattern reported its own error, so that the pass
 /// drops the conversion framework's generic "failed to legalize" message.
@@ -161,16 +168,21 @@ public:
   mlir::LogicalResult
   matchAndRewrite(OpTy op, Adaptor adaptor,
                   mlir::ConversionPatternRewriter &rewriter) const final {
-    for (mlir::Type type : op->getOperandTypes())
-      if (mlir::isa<mlir::TensorType>(type) && !isStaticTensor(type))
+    for (mlir::Type type : op->getOperandTypes()) {
+      if (!mlir::isa<mlir::TensorType>(type))
+        continue;
+      if (!isStaticTensor(type))
         return fail(op, "unsupported dynamic shape " + typeString(type));
+      if (!mlir::getElementTypeOrSelf(type).isIntOrFloat())
+        return fail(op, "unsupported element type " + typeString(type));
+    }
     for (mlir::Value result : op->getResults()) {
       mlir::Type type = result.getType();
-      if (mlir::isa<mlir::TensorType>(type) && !isStaticTensor(type) &&
-          !result.use_empty())
+      if (!mlir::isa<mlir::TensorType>(type) || result.use_empty())
+        continue;
+      if (!isStaticTensor(type))
         return fail(op, "unsupported dynamic shape " + typeString(type));
-      if (mlir::isa<mlir::TensorType>(type) && !result.use_empty() &&
-          !convertType(type))
+      if (!mlir::getElementTypeOrSelf(type).isIntOrFloat())
         return fail(op, "unsupported element type " + typeString(type));
     }
     return lower(op, adaptor, rewriter);

@@ -258,8 +258,7 @@ Value reshapeTo(OpBuilder &b, Location loc, Value value,
   } else if (source.getRank() < type.getRank()) {
     if (auto reassociation = getReassociationIndicesForCollapse(
             type.getShape(), source.getShape()))
-      return tensor::ExpandShapeOp::create(b, loc, type, value,
-                                           *reassociation);
+      return tensor::ExpandShapeOp::create(b, loc, type, value, *reassociation);
   }
   auto shapeType =
       RankedTensorType::get({type.getRank()}, b.getIntegerType(64));
@@ -305,6 +304,20 @@ SmallVector<int64_t> getI64Array(std::optional<ArrayAttr> attr,
   for (Attribute a : *attr)
     values.push_back(cast<IntegerAttr>(a).getInt());
   return values;
+}
+
+void replaceLeadingResults(ConversionPatternRewriter &rewriter, Operation *op,
+                           ValueRange values) {
+  SmallVector<Value> replacements(values);
+  replacements.resize(op->getNumResults(), Value());
+  rewriter.replaceOp(op, replacements);
+}
+
+double toDouble(const APFloat &value) {
+  APFloat copy = value;
+  bool lost;
+  copy.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
+  return copy.convertToDouble();
 }
 
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {

@@ -109,8 +109,8 @@ private:
 /// 64-byte aligned, zero-filled memory for `size` bytes (at least one
 /// cache line so that even empty buffers have a distinct address).
 Expected<std::unique_ptr<HostBuffer>> allocateHost(uint64_t size) {
-  uint64_t rounded = std::max<uint64_t>(
-      kAlignment, (size + kAlignment - 1) & ~(kAlignment - 1));
+  uint64_t rounded = std::max<uint64_t>(kAlignment, (size + kAlignment - 1) &
+                                                        ~(kAlignment - 1));
   if (rounded < size)
     return makeError(formatv("cannot allocate {0} bytes", size));
   void *p = std::aligned_alloc(kAlignment, rounded);
@@ -191,28 +191,34 @@ void addMathSymbols(orc::LLJIT &jit, orc::SymbolMap &map) {
 #define ZLG_F2(n) add(#n, reinterpret_cast<void *>(static_cast<F2>(&::n)));
 #define ZLG_D1(n) add(#n, reinterpret_cast<void *>(static_cast<D1>(&::n)));
 #define ZLG_D2(n) add(#n, reinterpret_cast<void *>(static_cast<D2>(&::n)));
-  ZLG_F1(expf) ZLG_F1(exp2f) ZLG_F1(expm1f) ZLG_F1(logf) ZLG_F1(log2f)
-  ZLG_F1(log10f) ZLG_F1(log1pf) ZLG_F1(sqrtf) ZLG_F1(cbrtf) ZLG_F1(sinf)
-  ZLG_F1(cosf) ZLG_F1(tanf) ZLG_F1(asinf) ZLG_F1(acosf) ZLG_F1(atanf)
-  ZLG_F1(sinhf) ZLG_F1(coshf) ZLG_F1(tanhf) ZLG_F1(asinhf) ZLG_F1(acoshf)
-  ZLG_F1(atanhf) ZLG_F1(erff) ZLG_F1(erfcf) ZLG_F1(floorf) ZLG_F1(ceilf)
-  ZLG_F1(roundf) ZLG_F1(truncf) ZLG_F1(rintf) ZLG_F1(nearbyintf)
-  ZLG_F1(fabsf) ZLG_F2(powf) ZLG_F2(atan2f) ZLG_F2(fmodf) ZLG_F2(fminf)
-  ZLG_F2(fmaxf) ZLG_F2(copysignf)
-  ZLG_D1(exp) ZLG_D1(exp2) ZLG_D1(expm1) ZLG_D1(log) ZLG_D1(log2)
-  ZLG_D1(log10) ZLG_D1(log1p) ZLG_D1(sqrt) ZLG_D1(cbrt) ZLG_D1(sin)
-  ZLG_D1(cos) ZLG_D1(tan) ZLG_D1(asin) ZLG_D1(acos) ZLG_D1(atan)
-  ZLG_D1(sinh) ZLG_D1(cosh) ZLG_D1(tanh) ZLG_D1(asinh) ZLG_D1(acosh)
-  ZLG_D1(atanh) ZLG_D1(erf) ZLG_D1(erfc) ZLG_D1(floor) ZLG_D1(ceil)
-  ZLG_D1(round) ZLG_D1(trunc) ZLG_D1(rint) ZLG_D1(nearbyint) ZLG_D1(fabs)
-  ZLG_D2(pow) ZLG_D2(atan2) ZLG_D2(fmod) ZLG_D2(fmin) ZLG_D2(fmax)
-  ZLG_D2(copysign)
+  ZLG_F1(expf)
+  ZLG_F1(exp2f) ZLG_F1(expm1f) ZLG_F1(logf) ZLG_F1(log2f) ZLG_F1(log10f) ZLG_F1(
+      log1pf) ZLG_F1(sqrtf) ZLG_F1(cbrtf) ZLG_F1(sinf) ZLG_F1(cosf) ZLG_F1(tanf)
+      ZLG_F1(asinf) ZLG_F1(acosf) ZLG_F1(atanf) ZLG_F1(sinhf) ZLG_F1(
+          coshf) ZLG_F1(tanhf) ZLG_F1(asinhf) ZLG_F1(acoshf) ZLG_F1(atanhf)
+          ZLG_F1(erff) ZLG_F1(erfcf) ZLG_F1(floorf) ZLG_F1(ceilf) ZLG_F1(
+              roundf) ZLG_F1(truncf) ZLG_F1(rintf) ZLG_F1(nearbyintf)
+              ZLG_F1(fabsf) ZLG_F2(powf) ZLG_F2(atan2f) ZLG_F2(fmodf) ZLG_F2(
+                  fminf) ZLG_F2(fmaxf) ZLG_F2(copysignf) ZLG_D1(exp)
+                  ZLG_D1(exp2) ZLG_D1(expm1) ZLG_D1(log) ZLG_D1(log2) ZLG_D1(
+                      log10) ZLG_D1(log1p) ZLG_D1(sqrt) ZLG_D1(cbrt) ZLG_D1(sin)
+                      ZLG_D1(cos) ZLG_D1(tan) ZLG_D1(asin) ZLG_D1(acos) ZLG_D1(
+                          atan) ZLG_D1(sinh) ZLG_D1(cosh) ZLG_D1(tanh)
+                          ZLG_D1(asinh) ZLG_D1(acosh) ZLG_D1(atanh) ZLG_D1(erf)
+                              ZLG_D1(erfc) ZLG_D1(floor) ZLG_D1(ceil) ZLG_D1(
+                                  round) ZLG_D1(trunc) ZLG_D1(rint)
+                                  ZLG_D1(nearbyint) ZLG_D1(fabs) ZLG_D2(pow)
+                                      ZLG_D2(atan2) ZLG_D2(fmod) ZLG_D2(fmin)
+                                          ZLG_D2(fmax) ZLG_D2(copysign)
 #undef ZLG_F1
 #undef ZLG_F2
 #undef ZLG_D1
 #undef ZLG_D2
-  add("fmaf", reinterpret_cast<void *>(
-                  static_cast<float (*)(float, float, float)>(&::fmaf)));
+                                              add("fmaf",
+                                                  reinterpret_cast<void *>(
+                                                      static_cast<float (*)(
+                                                          float, float, float)>(
+                                                          &::fmaf)));
   add("fma", reinterpret_cast<void *>(
                  static_cast<double (*)(double, double, double)>(&::fma)));
   add("memcpy", reinterpret_cast<void *>(&::memcpy));
@@ -303,9 +309,9 @@ public:
     // offsets are not 64-byte multiples costs one copy instead.
     if (!bytes.empty() &&
         reinterpret_cast<uintptr_t>(bytes.data()) % kAlignment == 0)
-      return std::make_unique<HostBuffer>(
-          bytes.size(), const_cast<uint8_t *>(bytes.data()),
-          /*owned=*/false, /*readOnly=*/true);
+      return std::make_unique<HostBuffer>(bytes.size(),
+                                          const_cast<uint8_t *>(bytes.data()),
+                                          /*owned=*/false, /*readOnly=*/true);
     Expected<std::unique_ptr<HostBuffer>> b = allocateHost(bytes.size());
     if (!b)
       return b.takeError();
@@ -352,8 +358,8 @@ HostDevice::loadExecutable(const ExecutableDesc &desc, ArrayRef<uint8_t> bytes,
 
   // Copy the object: JITLink reads it while linking, independent of where
   // the bundle keeps its bytes.
-  std::unique_ptr<MemoryBuffer> object = MemoryBuffer::getMemBufferCopy(
-      toStringRef(bytes), desc.section);
+  std::unique_ptr<MemoryBuffer> object =
+      MemoryBuffer::getMemBufferCopy(toStringRef(bytes), desc.section);
   Expected<std::unique_ptr<object::ObjectFile>> parsed =
       object::ObjectFile::createObjectFile(object->getMemBufferRef());
   if (!parsed)
@@ -408,10 +414,9 @@ public:
     hal::DeviceInfo info;
     info.name = "host";
     info.driver = "host";
-    info.description =
-        formatv("{0} ({1} threads, {2})", c.model, c.threads,
-                sys::getHostCPUName())
-            .str();
+    info.description = formatv("{0} ({1} threads, {2})", c.model, c.threads,
+                               sys::getHostCPUName())
+                           .str();
     info.fingerprint = hostFingerprint();
     return std::vector<hal::DeviceInfo>{info};
   }

@@ -1,0 +1,199 @@
+// RUN: zellige-opt %s --zellige-convert-onnx-to-linalg -split-input-file -verify-diagnostics
+
+// Every unsupported operator, configuration and shape reports one error at
+// the node.
+
+func.func @unsupported_operator(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{unsupported ONNX operator 'Hardmax'}}
+  %0 = "onnx.Hardmax"(%x) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @dynamic_shape(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{unsupported dynamic shape 'tensor<?x4xf32>'}}
+  %0 = "onnx.Relu"(%x) : (tensor<?x4xf32>) -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @string_tensor(%x: tensor<2x!onnx.string>) -> tensor<2x!onnx.string> {
+  // expected-error @+1 {{unsupported element type 'tensor<2x!onnx.string>'}}
+  %0 = "onnx.Identity"(%x) : (tensor<2x!onnx.string>) -> tensor<2x!onnx.string>
+  return %0 : tensor<2x!onnx.string>
+}
+
+// -----
+
+func.func @erf_int(%x: tensor<4xi32>) -> tensor<4xi32> {
+  // expected-error @+1 {{unsupported non-float element type 'tensor<4xi32>'}}
+  %0 = "onnx.Erf"(%x) : (tensor<4xi32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+func.func @bad_broadcast(%a: tensor<2x3xf32>, %b: tensor<4xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{operand type 'tensor<4xf32>' does not broadcast to result type 'tensor<2x3xf32>'}}
+  %0 = "onnx.Add"(%a, %b) : (tensor<2x3xf32>, tensor<4xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @matmul_mismatch(%a: tensor<3x4xf32>, %b: tensor<5x6xf32>) -> tensor<3x6xf32> {
+  // expected-error @+1 {{contraction dimensions differ: 4 vs 5}}
+  %0 = "onnx.MatMul"(%a, %b) : (tensor<3x4xf32>, tensor<5x6xf32>) -> tensor<3x6xf32>
+  return %0 : tensor<3x6xf32>
+}
+
+// -----
+
+func.func @gemm_int_alpha(%a: tensor<3x4xi32>, %b: tensor<4x5xi32>) -> tensor<3x5xi32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{unsupported alpha/beta other than 1 on integers}}
+  %0 = "onnx.Gemm"(%a, %b, %none) {alpha = 2.0 : f32} : (tensor<3x4xi32>, tensor<4x5xi32>, none) -> tensor<3x5xi32>
+  return %0 : tensor<3x5xi32>
+}
+
+// -----
+
+func.func @conv_3d(%x: tensor<1x1x4x4x4xf32>, %w: tensor<1x1x2x2x2xf32>) -> tensor<1x1x3x3x3xf32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{unsupported Conv with 3 spatial dimensions (1-D and 2-D are supported)}}
+  %0 = "onnx.Conv"(%x, %w, %none) : (tensor<1x1x4x4x4xf32>, tensor<1x1x2x2x2xf32>, none) -> tensor<1x1x3x3x3xf32>
+  return %0 : tensor<1x1x3x3x3xf32>
+}
+
+// -----
+
+func.func @conv_auto_pad(%x: tensor<1x1x4x4xf32>, %w: tensor<1x1x2x2xf32>) -> tensor<1x1x3x3xf32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{unsupported auto_pad 'SAME'}}
+  %0 = "onnx.Conv"(%x, %w, %none) {auto_pad = "SAME"} : (tensor<1x1x4x4xf32>, tensor<1x1x2x2xf32>, none) -> tensor<1x1x3x3xf32>
+  return %0 : tensor<1x1x3x3xf32>
+}
+
+// -----
+
+func.func @conv_bad_output(%x: tensor<1x1x4x4xf32>, %w: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{result spatial size 4 differs from the computed size 3}}
+  %0 = "onnx.Conv"(%x, %w, %none) : (tensor<1x1x4x4xf32>, tensor<1x1x2x2xf32>, none) -> tensor<1x1x4x4xf32>
+  return %0 : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+func.func @conv_bad_group(%x: tensor<1x4x4x4xf32>, %w: tensor<2x4x2x2xf32>) -> tensor<1x2x3x3xf32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{group 2 does not divide the 4 input and 2 output channels consistently with W}}
+  %0 = "onnx.Conv"(%x, %w, %none) {group = 2 : i64} : (tensor<1x4x4x4xf32>, tensor<2x4x2x2xf32>, none) -> tensor<1x2x3x3xf32>
+  return %0 : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+func.func @maxpool_indices(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xi64> {
+  // expected-error @+1 {{unsupported Indices output}}
+  %0, %i = "onnx.MaxPool"(%x) {kernel_shape = [2, 2], strides = [2, 2]} : (tensor<1x1x4x4xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>)
+  return %i : tensor<1x1x2x2xi64>
+}
+
+// -----
+
+func.func @batchnorm_training(%x: tensor<1x2x3x3xf32>, %p: tensor<2xf32>) -> tensor<1x2x3x3xf32> {
+  // expected-error @+1 {{unsupported training_mode}}
+  %0, %rm, %rv = "onnx.BatchNormalization"(%x, %p, %p, %p, %p) {training_mode = 1 : i64} : (tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> (tensor<1x2x3x3xf32>, none, none)
+  return %0 : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+func.func @dropout_training(%x: tensor<4xf32>, %t: tensor<i1>) -> tensor<4xf32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{unsupported training mode (training_mode must be a constant false)}}
+  %0, %m = "onnx.Dropout"(%x, %none, %t) : (tensor<4xf32>, none, tensor<i1>) -> (tensor<4xf32>, none)
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @pad_reflect(%x: tensor<2x3xf32>) -> tensor<2x5xf32> {
+  %pads = "onnx.Constant"() {value = dense<[0, 1, 0, 1]> : tensor<4xi64>} : () -> tensor<4xi64>
+  %none = onnx.NoValue
+  // expected-error @+1 {{unsupported Pad mode 'reflect'}}
+  %0 = "onnx.Pad"(%x, %pads, %none) {mode = "reflect"} : (tensor<2x3xf32>, tensor<4xi64>, none) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+func.func @pad_dynamic_pads(%x: tensor<2x3xf32>, %pads: tensor<4xi64>) -> tensor<2x5xf32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{unsupported non-constant pads}}
+  %0 = "onnx.Pad"(%x, %pads, %none) : (tensor<2x3xf32>, tensor<4xi64>, none) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+func.func @slice_dynamic(%x: tensor<4xf32>, %s: tensor<1xi64>) -> tensor<2xf32> {
+  %e = "onnx.Constant"() {value = dense<[3]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %none = onnx.NoValue
+  // expected-error @+1 {{unsupported non-constant starts, ends, axes or steps}}
+  %0 = "onnx.Slice"(%x, %s, %e, %none, %none) : (tensor<4xf32>, tensor<1xi64>, tensor<1xi64>, none, none) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @gather_out_of_range(%x: tensor<5x4xf32>) -> tensor<4xf32> {
+  %c = "onnx.Constant"() {value = dense<7> : tensor<i64>} : () -> tensor<i64>
+  // expected-error @+1 {{constant index 7 out of range for dimension size 5}}
+  %0 = "onnx.Gather"(%x, %c) : (tensor<5x4xf32>, tensor<i64>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @reduce_bad_axis(%x: tensor<2x3xf32>) -> tensor<2x1xf32> {
+  // expected-error @+1 {{axis out of range for rank 2}}
+  %0 = "onnx.ReduceMean"(%x) {axes = [2]} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return %0 : tensor<2x1xf32>
+}
+
+// -----
+
+func.func @reduce_dynamic_axes(%x: tensor<2x3xf32>, %axes: tensor<1xi64>) -> tensor<2x1xf32> {
+  // expected-error @+1 {{unsupported non-constant axes}}
+  %0 = "onnx.ReduceSum"(%x, %axes) : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<2x1xf32>
+  return %0 : tensor<2x1xf32>
+}
+
+// -----
+
+func.func @transpose_bad_perm(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  // expected-error @+1 {{perm is not a permutation}}
+  %0 = "onnx.Transpose"(%x) {perm = [1, 1]} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @reshape_mismatch(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  %shape = "onnx.Constant"() {value = dense<[2, 3]> : tensor<2xi64>} : () -> tensor<2xi64>
+  // expected-error @+1 {{shape operand does not match the result type 'tensor<3x2xf32>'}}
+  %0 = "onnx.Reshape"(%x, %shape) : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @softmax_bad_axis(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{axis out of range for rank 2}}
+  %0 = "onnx.Softmax"(%x) {axis = 2 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
