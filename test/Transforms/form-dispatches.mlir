@@ -10,7 +10,7 @@
 // CHECK-LABEL: func.func @matmul_relu_exp
 // CHECK-SAME: (%[[X:.*]]: tensor<4x2xf32>
 // CHECK: %[[W:.*]] = arith.constant dense<{{.*}}> : tensor<2x2xf32>
-// CHECK: %[[D0:.*]] = kernel.dispatch @dispatch_0_matmul(%[[X]], %[[W]] : tensor<4x2xf32>, tensor<2x2xf32>) config #kernel.config<"matmul", []> -> tensor<4x2xf32> {
+// CHECK: %[[D0:.*]] = kernel.dispatch @dispatch_0_matmul (%[[X]], %[[W]] : tensor<4x2xf32>, tensor<2x2xf32>) config <"matmul", []> -> tensor<4x2xf32> {
 // CHECK: ^bb0(%[[A:.*]]: tensor<4x2xf32>, %[[B:.*]]: tensor<2x2xf32>):
 // CHECK:   arith.constant 0.000000e+00 : f32
 // CHECK:   linalg.fill
@@ -18,7 +18,7 @@
 // CHECK:   %[[RELU:.*]] = linalg.generic {{.*}} ins(%[[MM]]
 // CHECK:   kernel.yield %[[RELU]] : tensor<4x2xf32>
 // CHECK: %[[C:.*]] = tensor.collapse_shape %[[D0]]
-// CHECK: %[[D1:.*]] = kernel.dispatch @dispatch_1_elementwise(%[[C]] : tensor<8xf32>) config #kernel.config<"elementwise", []> -> tensor<8xf32>
+// CHECK: %[[D1:.*]] = kernel.dispatch @dispatch_1_elementwise (%[[C]] : tensor<8xf32>) config <"elementwise", []> -> tensor<8xf32>
 // CHECK:   math.exp
 // CHECK: return %[[D1]]
 func.func @matmul_relu_exp(%x: tensor<4x2xf32>) -> tensor<8xf32> {
@@ -53,8 +53,8 @@ func.func @matmul_relu_exp(%x: tensor<4x2xf32>) -> tensor<8xf32> {
 // dispatch of its own and the producer's dispatch yields its result.
 // CHECK-LABEL: func.func @shared_producer
 // CHECK: %[[P:.*]] = kernel.dispatch @dispatch_0_elementwise
-// CHECK: kernel.dispatch @dispatch_1_elementwise(%[[P]]
-// CHECK: kernel.dispatch @dispatch_2_elementwise(%[[P]]
+// CHECK: kernel.dispatch @dispatch_1_elementwise (%[[P]]
+// CHECK: kernel.dispatch @dispatch_2_elementwise (%[[P]]
 func.func @shared_producer(%x: tensor<2x2xf32>) -> (tensor<2x2xf32>, tensor<2x2xf32>) {
   %e = tensor.empty() : tensor<2x2xf32>
   %p = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
@@ -82,7 +82,7 @@ func.func @shared_producer(%x: tensor<2x2xf32>) -> (tensor<2x2xf32>, tensor<2x2x
 
 // A padded convolution takes its pad in.
 // CHECK-LABEL: func.func @conv_with_pad
-// CHECK: kernel.dispatch @dispatch_0_conv(%{{.*}}, %{{.*}} : tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>)
+// CHECK: kernel.dispatch @dispatch_0_conv (%{{.*}}, %{{.*}} : tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>)
 // CHECK:   tensor.pad
 // CHECK:   linalg.conv_2d_nchw_fchw
 // CHECK-NOT: tensor.pad

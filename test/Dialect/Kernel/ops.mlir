@@ -1,12 +1,12 @@
 // RUN: zellige-opt %s | zellige-opt | FileCheck %s
 
 // CHECK-LABEL: func.func @matmul_dispatch
-// CHECK: kernel.dispatch @dispatch_0_matmul(%{{.*}}, %{{.*}} : tensor<4x8xf32>, tensor<8x2xf32>) config #kernel.config<"matmul", [#kernel.knob<"tile.0" = 2 in [1, 2, 4], "heuristic">, #kernel.knob<"tile.1" = 2 in [1, 2], "user">]>
+// CHECK: kernel.dispatch @dispatch_0_matmul (%{{.*}}, %{{.*}} : tensor<4x8xf32>, tensor<8x2xf32>) config <"matmul", [<"tile.0" = 2 in[1, 2, 4], "heuristic">, <"tile.1" = 2 in[1, 2], "user">]>
 // CHECK: kernel.yield %{{.*}} : tensor<4x2xf32>
 func.func @matmul_dispatch(%a: tensor<4x8xf32>, %b: tensor<8x2xf32>) -> tensor<4x2xf32> {
   %r = kernel.dispatch @dispatch_0_matmul (%a, %b : tensor<4x8xf32>, tensor<8x2xf32>)
-      config #kernel.config<"matmul", [#kernel.knob<"tile.0" = 2 in [1, 2, 4], "heuristic">,
-                                       #kernel.knob<"tile.1" = 2 in [1, 2], "user">]> -> tensor<4x2xf32> {
+      config <"matmul", [<"tile.0" = 2 in [1, 2, 4], "heuristic">,
+                                       <"tile.1" = 2 in [1, 2], "user">]> -> tensor<4x2xf32> {
   ^bb0(%x: tensor<4x8xf32>, %y: tensor<8x2xf32>):
     %cst = arith.constant 0.0 : f32
     %e = tensor.empty() : tensor<4x2xf32>
@@ -17,12 +17,3 @@ func.func @matmul_dispatch(%a: tensor<4x8xf32>, %b: tensor<8x2xf32>) -> tensor<4
   return %r : tensor<4x2xf32>
 }
 
-// CHECK-LABEL: func.func @no_knobs
-// CHECK: kernel.dispatch @d() config #kernel.config<"generic", []>
-func.func @no_knobs() {
-  kernel.dispatch @d () config #kernel.config<"generic", []> {
-  ^bb0:
-    kernel.yield
-  }
-  return
-}
