@@ -43,6 +43,14 @@ LogicalResult zellige::compileModel(MLIRContext &context,
                                     const CompileOptions &options,
                                     llvm::raw_ostream &os) {
   registerAllTargets();
+  // Target pipelines create ops of dialects their passes do not all declare
+  // (conversion patterns, vector lowerings); load every registered dialect up
+  // front so no op is ever created in an unloaded dialect. ISA-specific
+  // dialects stay unloaded: their presence switches upstream lowerings (e.g.
+  // math.rsqrt) to intrinsics that the host translation does not take.
+  for (StringRef name : context.getDialectRegistry().getDialectNames())
+    if (name != "x86vector" && name != "amx" && !name.starts_with("arm_"))
+      context.getOrLoadDialect(name);
   std::vector<const TargetBackend *> backends;
   for (const std::string &name : options.targets) {
     const TargetBackend *backend = lookupTargetBackend(name);

@@ -335,7 +335,12 @@ struct LayerNormLowering : ONNXLowering<ONNX::LayerNormalizationOp> {
     auto invStdDev = [&](OpBuilder &b, Location l, Value sq) -> Value {
       Value var = arith::MulFOp::create(b, l, sq, invCount(b, l));
       Value eps = createScalar(b, l, acc.type, epsilon);
-      return math::RsqrtOp::create(b, l, arith::AddFOp::create(b, l, var, eps));
+      // 1 / sqrt rather than math.rsqrt: upstream lowers rsqrt to an x86
+      // intrinsic op on some paths, which host LLVM translation rejects.
+      Value root =
+          math::SqrtOp::create(b, l, arith::AddFOp::create(b, l, var, eps));
+      return arith::DivFOp::create(b, l, createScalar(b, l, acc.type, 1.0),
+                                   root);
     };
 
     SmallVector<Value> inputs{x, sum, squares, scale};

@@ -154,7 +154,8 @@ func.func @log_softmax(%x: tensor<2x5xf32>) -> tensor<2x5xf32> {
 //       CHECK:   linalg.generic {indexing_maps = [#[[ID]], #[[RED]], #[[RED]], #[[LAST]], #[[LAST]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel"]}
 //  CHECK-SAME:     ins(%[[X]], %[[SUM]], %[[SQ]], %[[S]], %[[B]] :
 //       CHECK:     arith.constant 9.99999974E-6 : f32
-//       CHECK:     math.rsqrt
+//       CHECK:     math.sqrt
+//       CHECK:     arith.divf
 func.func @layer_norm(%x: tensor<2x4x8xf32>, %s: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<2x4x8xf32> {
   %0, %m, %i = "onnx.LayerNormalization"(%x, %s, %b) {axis = -1 : i64} : (tensor<2x4x8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<2x4x8xf32>, none, none)
   return %0 : tensor<2x4x8xf32>
