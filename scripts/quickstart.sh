@@ -14,6 +14,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# Let ccache share objects between checkouts in different folders.
+export CCACHE_BASEDIR="$ROOT"
 PY=${PYTHON:-python3}
 OUT=${QUICKSTART_DIR:-build/quickstart}
 ZELLIGE=build/bin/zellige

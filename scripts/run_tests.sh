@@ -9,6 +9,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# Let ccache share objects between checkouts in different folders.
+export CCACHE_BASEDIR="$ROOT"
 JOBS=${JOBS:-$(nproc)}
 
 echo "== setup"
