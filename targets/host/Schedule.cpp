@@ -36,9 +36,8 @@ constexpr int64_t kReductionCandidates[] = {1, 2, 4, 8, 16, 32, 64};
 
 /// The candidates that divide `size`, plus `size` itself when it is at most
 /// `addSelfBelow`; never empty.
-static SmallVector<int64_t> legalSizes(int64_t size,
-                                       ArrayRef<int64_t> candidates,
-                                       int64_t addSelfBelow) {
+static SmallVector<int64_t>
+legalSizes(int64_t size, ArrayRef<int64_t> candidates, int64_t addSelfBelow) {
   SmallVector<int64_t> legal;
   for (int64_t c : candidates)
     if (c <= size && size % c == 0)
@@ -167,8 +166,11 @@ static void scheduleConvolution(ScheduleBuilder &b,
     b.tileKnob(dims.outputChannel.back(), 8);
   }
   if (!dims.depth.empty()) {
+    // Depthwise channels and groups are stepped one at a time, so that each
+    // step is a plain convolution the vectorizer handles (NCHW layouts).
     b.workgroupKnob(dims.depth.back(), 8);
-    b.tileKnob(dims.depth.back(), pooling ? 1 : 8);
+    for (unsigned d : dims.depth)
+      b.fixTile(d, 1);
   }
   if (!dims.inputChannel.empty()) {
     for (unsigned c : dims.inputChannel)

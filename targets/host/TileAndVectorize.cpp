@@ -1,10 +1,12 @@
-//===- TileAndVectorize.cpp - Tile and vectorize a host dispatch -*- C++ -*-===//
+//===- TileAndVectorize.cpp - Tile and vectorize a host dispatch -*- C++
+//-*-===//
 //
 // This file implements zellige-host-tile-and-vectorize: the tensor-level part
 // of the host schedule. The operation producing a dispatch result (the
 // anchor) is tiled with an scf.forall at the workgroup tile sizes with its
 // producers fused; the forall's body is tiled again at the register tile
-// sizes; the reduction loops of every fused operation are stepped; 2-D
+// sizes; the reduction loops of every fused operation are stepped;
+// single-group depthwise and grouped convolutions become plain ones and 2-D
 // convolutions with unit windows are decomposed into 1-D ones; and every
 // linalg operation with static shapes is vectorized. Tile sizes come from the
 // root operation's schedule (Schedule.h) and the func's kernel.config.
@@ -15,6 +17,7 @@
 #include "targets/host/Schedule.h"
 
 #include "dialects/kernel/KernelDialect.h"
+#include "zellige/Transforms/ConvolutionRewrites.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -151,8 +154,8 @@ static LogicalResult applyCleanups(func::FuncOp func) {
     dialect->getCanonicalizationPatterns(patterns);
   for (RegisteredOperationName op : ctx->getRegisteredOperations())
     if (isa<tensor::TensorDialect, vector::VectorDialect, scf::SCFDialect,
-            arith::ArithDialect, affine::AffineDialect,
-            linalg::LinalgDialect>(&op.getDialect()))
+            arith::ArithDialect, affine::AffineDialect, linalg::LinalgDialect>(
+            &op.getDialect()))
       op.getCanonicalizationPatterns(patterns, ctx);
   tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
   tensor::populateFoldTensorEmptyPatterns(patterns);
@@ -175,10 +178,8 @@ private:
 };
 } // namespace
 
-LogicalResult
-HostTileAndVectorizePass::tileWorkgroups(func::FuncOp func,
-                                         linalg::LinalgOp anchor,
-                                         ArrayRef<int64_t> sizes) {
+LogicalResult HostTileAndVectorizePass::tileWorkgroups(
+    func::FuncOp func, linalg::LinalgOp anchor, ArrayRef<int64_t> sizes) {
   IRRewriter rewriter(func.getContext());
   scf::SCFTilingOptions tiling;
   tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
@@ -200,12 +201,11 @@ LogicalResult HostTileAndVectorizePass::tileRegisters(func::FuncOp func) {
   IRRewriter rewriter(func.getContext());
   for (linalg::LinalgOp anchor : findAnchors(func)) {
     auto sizes = anchor->getAttrOfType<DenseI64ArrayAttr>(kAnchorTilesAttr);
-    if (!sizes || llvm::all_of(sizes.asArrayRef(),
-                               [](int64_t s) { return s == 0; }))
+    if (!sizes ||
+        llvm::all_of(sizes.asArrayRef(), [](int64_t s) { return s == 0; }))
       continue;
     scf::SCFTilingOptions tiling;
-    tiling.setTileSizes(
-        toOpFoldResults(func.getContext(), sizes.asArrayRef()));
+    tiling.setTileSizes(toOpFoldResults(func.getContext(), sizes.asArrayRef()));
     scf::SCFTileAndFuseOptions options;
     options.setTilingOptions(tiling);
     // Padding is computed once per workgroup, not per register tile.
@@ -251,7 +251,8 @@ LogicalResult HostTileAndVectorizePass::tileReductions(func::FuncOp func) {
     }
     bool any = false;
     for (auto [i, t] : llvm::enumerate(op.getIteratorTypesArray())) {
-      if (t != utils::IteratorType::reduction || ShapedType::isDynamic(ranges[i]))
+      if (t != utils::IteratorType::reduction ||
+          ShapedType::isDynamic(ranges[i]))
         continue;
       int64_t step = steps[i];
       if (step <= 0 || step >= ranges[i] || ranges[i] % step != 0)
@@ -313,7 +314,8 @@ void HostTileAndVectorizePass::runOnOperation() {
   if (failed(rootSchedule))
     return;
   MLIRContext *ctx = &getContext();
-  root->setAttr(kRootTilesAttr, DenseI64ArrayAttr::get(ctx, rootSchedule->tile));
+  root->setAttr(kRootTilesAttr,
+                DenseI64ArrayAttr::get(ctx, rootSchedule->tile));
 
   // Anchors: the linalg operations whose results the dispatch writes out.
   SmallVector<bufferization::MaterializeInDestinationOp> writes;
@@ -354,9 +356,11 @@ void HostTileAndVectorizePass::runOnOperation() {
   if (!vectorize)
     return;
 
+  // Single-group depthwise and grouped convolutions become plain ones, and
   // 2-D convolutions with unit rows become 1-D convolutions.
   {
     RewritePatternSet patterns(ctx);
+    populateUnitGroupConvolutionPatterns(patterns);
     linalg::populateDecomposeConvolutionPatterns(patterns);
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();

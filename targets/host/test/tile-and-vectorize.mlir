@@ -80,3 +80,54 @@ func.func @conv(%x: memref<1x8x10x10xf32>, %w: memref<16x8x3x3xf32>, %y: memref<
   bufferization.materialize_in_destination %c in restrict writable %y : (tensor<1x16x8x8xf32>, memref<1x16x8x8xf32>) -> ()
   return
 }
+
+// -----
+
+// A depthwise convolution is stepped one channel at a time; each step is a
+// one-channel conv_2d_nchw_fchw, decomposed to 1-D and vectorized along the
+// output width: one input row read, then a shuffle picking every other
+// column (stride 2) and an FMA per window tap.
+
+// CHECK-LABEL: func.func @depthwise
+// CHECK:         scf.forall
+// CHECK-NOT:       linalg.depthwise_conv_2d_nchw_chw
+// CHECK-NOT:       linalg.conv_
+// CHECK:           %[[ROW:.*]] = vector.transfer_read {{.*}} : tensor<2x16x34x34xf32>, vector<17xf32>
+// CHECK:           vector.shuffle %[[ROW]], %[[ROW]] [0, 2, 4, 6, 8, 10, 12, 14]
+// CHECK:           vector.fma {{.*}} : vector<8xf32>
+// CHECK:           vector.shuffle %[[ROW]], %[[ROW]] [1, 3, 5, 7, 9, 11, 13, 15]
+// CHECK:           vector.fma {{.*}} : vector<8xf32>
+// CHECK:           vector.shuffle %[[ROW]], %[[ROW]] [2, 4, 6, 8, 10, 12, 14, 16]
+// CHECK:           vector.fma {{.*}} : vector<8xf32>
+// TILE-LABEL: func.func @depthwise
+// TILE:         linalg.depthwise_conv_2d_nchw_chw {{.*}} -> tensor<1x1x1x8xf32>
+func.func @depthwise(%in: memref<2x16x34x34xf32>, %w: memref<16x3x3xf32>, %b: memref<2x16x16x16xf32>, %out: memref<2x16x16x16xf32>) {
+  %x = bufferization.to_tensor %in restrict : memref<2x16x34x34xf32> to tensor<2x16x34x34xf32>
+  %f = bufferization.to_tensor %w restrict : memref<16x3x3xf32> to tensor<16x3x3xf32>
+  %i = bufferization.to_tensor %b restrict : memref<2x16x16x16xf32> to tensor<2x16x16x16xf32>
+  %r = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %f : tensor<2x16x34x34xf32>, tensor<16x3x3xf32>) outs(%i : tensor<2x16x16x16xf32>) -> tensor<2x16x16x16xf32>
+  bufferization.materialize_in_destination %r in restrict writable %out : (tensor<2x16x16x16xf32>, memref<2x16x16x16xf32>) -> ()
+  return
+}
+
+// -----
+
+// A grouped convolution is stepped one group at a time; each step is a
+// plain conv_2d_nchw_fchw on collapsed operands, vectorized into contractions.
+
+// CHECK-LABEL: func.func @grouped
+// CHECK:         scf.forall
+// CHECK-NOT:       linalg.conv_2d_ngchw_gfchw
+// CHECK:           tensor.collapse_shape {{.*}} into tensor<8x8x1x3xf32>
+// CHECK:           vector.contract
+// CHECK:           tensor.expand_shape
+// TILE-LABEL: func.func @grouped
+// TILE:         linalg.conv_2d_ngchw_gfchw {{.*}} -> tensor<1x1x8x1x8xf32>
+func.func @grouped(%in: memref<2x4x8x18x18xf32>, %w: memref<4x8x8x3x3xf32>, %b: memref<2x4x8x16x16xf32>, %out: memref<2x4x8x16x16xf32>) {
+  %x = bufferization.to_tensor %in restrict : memref<2x4x8x18x18xf32> to tensor<2x4x8x18x18xf32>
+  %f = bufferization.to_tensor %w restrict : memref<4x8x8x3x3xf32> to tensor<4x8x8x3x3xf32>
+  %i = bufferization.to_tensor %b restrict : memref<2x4x8x16x16xf32> to tensor<2x4x8x16x16xf32>
+  %r = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %f : tensor<2x4x8x18x18xf32>, tensor<4x8x8x3x3xf32>) outs(%i : tensor<2x4x8x16x16xf32>) -> tensor<2x4x8x16x16xf32>
+  bufferization.materialize_in_destination %r in restrict writable %out : (tensor<2x4x8x16x16xf32>, memref<2x4x8x16x16xf32>) -> ()
+  return
+}
