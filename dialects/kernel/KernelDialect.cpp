@@ -19,6 +19,28 @@ using namespace zellige::kernel;
 
 #include "dialects/kernel/KernelDialect.cpp.inc"
 
+/// Parses `[` knob (`,` knob)* `]` or `[]`; a knob may omit its
+/// `#kernel.knob` prefix.
+static ParseResult parseKnobList(AsmParser &parser,
+                                 SmallVector<KnobAttr> &knobs) {
+  return parser.parseCommaSeparatedList(
+      AsmParser::Delimiter::Square, [&]() -> ParseResult {
+        KnobAttr knob;
+        if (parser.parseCustomAttributeWithFallback(knob))
+          return failure();
+        knobs.push_back(knob);
+        return success();
+      });
+}
+
+static void printKnobList(AsmPrinter &printer, ArrayRef<KnobAttr> knobs) {
+  printer << '[';
+  llvm::interleaveComma(knobs, printer, [&](KnobAttr knob) {
+    printer.printStrippedAttrOrType(knob);
+  });
+  printer << ']';
+}
+
 #define GET_ATTRDEF_CLASSES
 #include "dialects/kernel/KernelAttrs.cpp.inc"
 
@@ -47,8 +69,8 @@ KnobAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "knob '" << name << "' has value " << value
                        << ", which is not among its legal values";
   if (source != "heuristic" && source != "user" && source != "tuned")
-    return emitError() << "knob '" << name << "' has unknown source '"
-                       << source << "' (expected heuristic, user or tuned)";
+    return emitError() << "knob '" << name << "' has unknown source '" << source
+                       << "' (expected heuristic, user or tuned)";
   return success();
 }
 
@@ -110,8 +132,7 @@ Operation *DispatchOp::getRootOp() {
     if (!linalgOp)
       continue;
     last = &op;
-    if (linalgOp.getNumReductionLoops() > 0 &&
-        !isa<linalg::FillOp>(op))
+    if (linalgOp.getNumReductionLoops() > 0 && !isa<linalg::FillOp>(op))
       return &op;
   }
   return last;

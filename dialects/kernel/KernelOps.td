@@ -70,7 +70,7 @@ def Kernel_ConfigAttr : Kernel_Attr<"Config", "config"> {
   }];
   let parameters = (ins StringRefParameter<"schedule kind">:$kind,
                         ArrayRefParameter<"::zellige::kernel::KnobAttr", "knobs">:$knobs);
-  let assemblyFormat = "`<` $kind `,` `[` $knobs `]` `>`";
+  let assemblyFormat = "`<` $kind `,` custom<KnobList>($knobs) `>`";
   let extraClassDeclaration = [{
     /// The knob called `name`, or null.
     KnobAttr getKnob(::llvm::StringRef name) const;

@@ -17,3 +17,20 @@ func.func @matmul_dispatch(%a: tensor<4x8xf32>, %b: tensor<8x2xf32>) -> tensor<4
   return %r : tensor<4x2xf32>
 }
 
+
+// A dispatch with no knobs round-trips with an empty list; a knob may also be
+// written with its #kernel.knob prefix.
+// CHECK-LABEL: func.func @no_knobs
+// CHECK: config <"generic", []>
+// CHECK: config <"elementwise", [<"tile.0" = 4 in[4], "tuned">]>
+func.func @no_knobs(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %r = kernel.dispatch @dispatch_0_generic (%x : tensor<8xf32>) config <"generic", []> -> tensor<8xf32> {
+  ^bb0(%a: tensor<8xf32>):
+    kernel.yield %a : tensor<8xf32>
+  }
+  %s = kernel.dispatch @dispatch_1_elementwise (%r : tensor<8xf32>) config <"elementwise", [#kernel.knob<"tile.0" = 4 in [4], "tuned">]> -> tensor<8xf32> {
+  ^bb0(%a: tensor<8xf32>):
+    kernel.yield %a : tensor<8xf32>
+  }
+  return %s : tensor<8xf32>
+}
