@@ -160,6 +160,15 @@ LogicalResult zellige::compileModel(MLIRContext &context,
                << "target '" << desc.target << "' did not compile dispatch '"
                << dispatch.name << "'";
       desc.workgroupCounts.push_back(count->second);
+      if (!serialized->workgroupSizes.empty()) {
+        auto size = serialized->workgroupSizes.find(dispatch.name);
+        if (size == serialized->workgroupSizes.end())
+          return emitError(UnknownLoc::get(&context))
+                 << "target '" << desc.target
+                 << "' gave no workgroup size for dispatch '" << dispatch.name
+                 << "'";
+        desc.workgroupSizes.push_back(size->second);
+      }
       auto symbol = serialized->symbols.find(dispatch.name);
       if (symbol != serialized->symbols.end())
         dispatch.symbol = symbol->second;

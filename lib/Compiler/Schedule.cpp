@@ -26,7 +26,10 @@
 using namespace mlir;
 using namespace zellige;
 
-static constexpr uint64_t kAlignment = 64;
+/// Weights and arena buffers start on 256-byte boundaries: enough for
+/// memory-mapping, for SIMD loads, and for OpenCL sub-buffers (whose origin
+/// must be a multiple of CL_DEVICE_MEM_BASE_ADDR_ALIGN, 1024 bits on PoCL).
+static constexpr uint64_t kAlignment = 256;
 
 static uint64_t alignTo(uint64_t v) {
   return (v + kAlignment - 1) / kAlignment * kAlignment;

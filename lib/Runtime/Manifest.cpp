@@ -173,14 +173,20 @@ std::string BundleManifest::toJSON() const {
     json::Array counts;
     for (const std::array<int64_t, 3> &c : e.workgroupCounts)
       counts.push_back(toJSONArray(c));
+    json::Array sizes;
+    for (const std::array<int64_t, 3> &c : e.workgroupSizes)
+      sizes.push_back(toJSONArray(c));
     json::Object props;
     for (const auto &[k, v] : e.properties)
       props[k] = v;
-    exes.push_back(json::Object{{"target", e.target},
-                                {"format", e.format},
-                                {"section", e.section},
-                                {"workgroup_counts", std::move(counts)},
-                                {"properties", std::move(props)}});
+    json::Object exe{{"target", e.target},
+                     {"format", e.format},
+                     {"section", e.section},
+                     {"workgroup_counts", std::move(counts)},
+                     {"properties", std::move(props)}};
+    if (!e.workgroupSizes.empty())
+      exe["workgroup_sizes"] = std::move(sizes);
+    exes.push_back(std::move(exe));
   }
   json::Object root{{"format_version", int64_t(formatVersion)},
                     {"producer", producer},
@@ -420,6 +426,21 @@ Expected<BundleManifest> BundleManifest::fromJSON(StringRef text) {
           e.workgroupCounts.push_back({v3[0], v3[1], v3[2]});
         }
       }
+      if (o->get("workgroup_sizes")) {
+        if (const json::Array *sizes = r.array(*o, "workgroup_sizes", where)) {
+          for (auto [j, c] : llvm::enumerate(*sizes)) {
+            std::string cw =
+                (where + ".workgroup_sizes[" + Twine(j) + "]").str();
+            const json::Array *xyz = c.getAsArray();
+            if (!xyz || xyz->size() != 3) {
+              r.fail(cw, "expected [x, y, z]");
+              break;
+            }
+            std::vector<int64_t> v3 = r.integers(xyz, cw, 1, 1 << 16);
+            e.workgroupSizes.push_back({v3[0], v3[1], v3[2]});
+          }
+        }
+      }
       if (const json::Value *pv = o->get("properties")) {
         const json::Object *props = r.object(pv, where + ".properties");
         if (props)
@@ -589,6 +610,12 @@ Error BundleManifest::verify() const {
       return fail(formatv("executable for target '{0}' has {1} workgroup "
                           "counts for {2} dispatches",
                           e.target, e.workgroupCounts.size(),
+                          dispatches.size()));
+    if (!e.workgroupSizes.empty() &&
+        e.workgroupSizes.size() != dispatches.size())
+      return fail(formatv("executable for target '{0}' has {1} workgroup "
+                          "sizes for {2} dispatches",
+                          e.target, e.workgroupSizes.size(),
                           dispatches.size()));
   }
   return Error::success();

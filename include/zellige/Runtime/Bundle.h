@@ -114,6 +114,10 @@ struct ExecutableDesc {
   /// tiles differently), indexed like BundleManifest::dispatches. Each entry
   /// is {x, y, z}.
   std::vector<std::array<int64_t, 3>> workgroupCounts;
+  /// Threads per workgroup {x, y, z} per dispatch, indexed like
+  /// workgroupCounts; empty for targets whose executables fix it themselves
+  /// (the host runs one workgroup per task).
+  std::vector<std::array<int64_t, 3>> workgroupSizes;
   std::map<std::string, std::string> properties; ///< e.g. triple, cpu.
 };
 

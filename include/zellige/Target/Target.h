@@ -46,6 +46,9 @@ struct TargetExecutable {
   /// by the dispatch function's name.
   std::map<std::string, std::string> symbols;
   std::map<std::string, std::array<int64_t, 3>> workgroupCounts;
+  /// Threads per workgroup {x, y, z} per dispatch function (GPU targets);
+  /// empty when the executable fixes it.
+  std::map<std::string, std::array<int64_t, 3>> workgroupSizes;
   std::map<std::string, std::string> properties; ///< triple, cpu, ...
 };
 
