@@ -21,11 +21,13 @@
 
 #define ZELLIGE_PASS_REGISTRATION(fn) void fn();
 #define ZELLIGE_TARGET_REGISTRATION(fn) void fn();
+#define ZELLIGE_TRANSLATION_REGISTRATION(fn) void fn();
 namespace zellige {
 #include "zellige/Registrations.inc"
 } // namespace zellige
 #undef ZELLIGE_PASS_REGISTRATION
 #undef ZELLIGE_TARGET_REGISTRATION
+#undef ZELLIGE_TRANSLATION_REGISTRATION
 
 void zellige::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<ONNX::ONNXDialect, kernel::KernelDialect>();
@@ -40,7 +42,9 @@ void zellige::registerAllPasses() {
     mlir::registerAllPasses();
 #define ZELLIGE_PASS_REGISTRATION(fn) zellige::fn();
 #define ZELLIGE_TARGET_REGISTRATION(fn)
+#define ZELLIGE_TRANSLATION_REGISTRATION(fn)
 #include "zellige/Registrations.inc"
+#undef ZELLIGE_TRANSLATION_REGISTRATION
 #undef ZELLIGE_PASS_REGISTRATION
 #undef ZELLIGE_TARGET_REGISTRATION
   });
@@ -51,8 +55,23 @@ void zellige::registerAllTargets() {
   std::call_once(once, [] {
 #define ZELLIGE_PASS_REGISTRATION(fn)
 #define ZELLIGE_TARGET_REGISTRATION(fn) zellige::fn();
+#define ZELLIGE_TRANSLATION_REGISTRATION(fn)
+#include "zellige/Registrations.inc"
+#undef ZELLIGE_TRANSLATION_REGISTRATION
+#undef ZELLIGE_PASS_REGISTRATION
+#undef ZELLIGE_TARGET_REGISTRATION
+  });
+}
+
+void zellige::registerAllTranslations() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+#define ZELLIGE_PASS_REGISTRATION(fn)
+#define ZELLIGE_TARGET_REGISTRATION(fn)
+#define ZELLIGE_TRANSLATION_REGISTRATION(fn) zellige::fn();
 #include "zellige/Registrations.inc"
 #undef ZELLIGE_PASS_REGISTRATION
 #undef ZELLIGE_TARGET_REGISTRATION
+#undef ZELLIGE_TRANSLATION_REGISTRATION
   });
 }

@@ -14,6 +14,7 @@
 
 int main(int argc, char **argv) {
   zellige::registerONNXImportTranslation(zellige::registerAllDialects);
+  zellige::registerAllTranslations();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "Zellige translation driver"));
 }

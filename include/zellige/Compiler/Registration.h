@@ -23,6 +23,9 @@ void registerAllPasses();
 
 /// Registers every target plugin listed by zellige_register_target, once.
 void registerAllTargets();
+/// Registers every translation listed by zellige_register_translation (for
+/// zellige-translate), once.
+void registerAllTranslations();
 
 } // namespace zellige
 
