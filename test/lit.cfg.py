@@ -24,3 +24,18 @@ llvm_config.with_environment("PATH", config.zellige_tools_dir, append_path=True)
 
 tools = ["zellige", "zellige-opt", "zellige-translate", "onnx-ods-gen"]
 llvm_config.add_tool_substitutions(tools, [config.zellige_tools_dir])
+
+# External checkers of emitted kernels; tests that need one say
+# `REQUIRES: <name>` and are reported unsupported where it is missing.
+import shutil
+
+_cuda_bin = os.environ.get("CUDA_HOME", "/usr/local/cuda") + "/bin"
+for _name, _path in [
+    ("ptxas", shutil.which("ptxas") or shutil.which("ptxas", path=_cuda_bin)),
+    ("nvcc", shutil.which("nvcc") or shutil.which("nvcc", path=_cuda_bin)),
+    ("spirv-val", shutil.which("spirv-val")),
+    ("clang", shutil.which("clang", path=config.llvm_tools_dir) or shutil.which("clang")),
+]:
+    if _path:
+        config.available_features.add(_name)
+        config.substitutions.append(("%" + _name.replace("-", "_"), _path))
