@@ -116,6 +116,8 @@ LogicalResult zellige::compileModel(MLIRContext &context,
     configureOptions.target = backend->getName().str();
     configureOptions.tileSizes = options.tileSizes;
     configureOptions.kernelConfig = options.kernelConfig;
+    configureOptions.arch = options.targetOptions.arch;
+    configureOptions.profile = options.targetOptions.profile;
     pm.addPass(createConfigureDispatches(configureOptions));
     if (failed(runPipeline(pm, configured)))
       return failure();
@@ -177,13 +179,13 @@ LogicalResult zellige::compileModel(MLIRContext &context,
     executables["exe." + backend->getName().str()] =
         std::move(serialized->bytes);
   }
-  if (options.emit != EmitPhase::None)
+  if (options.emit != EmitPhase::None || options.compileOnly)
     return success();
 
   manifest->producer = "zellige " ZELLIGE_VERSION;
   manifest->modelName = llvm::sys::path::filename(options.inputPath).str();
-  if (llvm::Error error = writeBundle(options.outputPath, *manifest, weights,
-                                      executables)) {
+  if (llvm::Error error =
+          writeBundle(options.outputPath, *manifest, weights, executables)) {
     std::string message = llvm::toString(std::move(error));
     return emitError(UnknownLoc::get(&context)) << message;
   }

@@ -81,8 +81,8 @@ LogicalResult parseKernelConfig(StringRef path, Location loc,
       for (auto &&[knob, value] : knobs) {
         std::optional<int64_t> v = value.value<int64_t>();
         if (!v)
-          return emitError(loc) << path << ": knob '" << knob.str()
-                                << "' of '" << sel << "' is not an integer";
+          return emitError(loc) << path << ": knob '" << knob.str() << "' of '"
+                                << sel << "' is not an integer";
         out.push_back({sel, std::string(knob.str()), *v, path.str()});
       }
       return success();
@@ -96,8 +96,8 @@ LogicalResult parseKernelConfig(StringRef path, Location loc,
       for (auto &&[kind, kindNode] : *sub) {
         const toml::table *knobs = kindNode.as_table();
         if (!knobs)
-          return emitError(loc) << path << ": 'kind." << kind.str()
-                                << "' must be a table";
+          return emitError(loc)
+                 << path << ": 'kind." << kind.str() << "' must be a table";
         if (failed(addKnobs(*knobs, std::string(kind.str()))))
           return failure();
       }
@@ -128,6 +128,9 @@ struct ConfigureDispatchesPass
         failed(parseKernelConfig(kernelConfig, module.getLoc(), overrides)))
       return signalPassFailure();
     std::vector<bool> used(overrides.size(), false);
+    TargetOptions targetOptions;
+    targetOptions.arch = arch;
+    targetOptions.profile = profile;
 
     WalkResult result = module.walk([&](kernel::DispatchOp dispatch) {
       Operation *root = dispatch.getRootOp();
@@ -136,7 +139,8 @@ struct ConfigureDispatchesPass
         root = &dispatch.getBody().front().front();
       }
       kernel::ConfigAttr config = dispatch.getConfig();
-      kernel::ConfigAttr defaults = backend->getDefaultConfig(root);
+      kernel::ConfigAttr defaults =
+          backend->getDefaultConfig(root, targetOptions);
       // Keep tuned values the dispatch already carries.
       for (kernel::KnobAttr knob : config.getKnobs())
         if (knob.getSource() != "heuristic" && defaults.getKnob(knob.getName()))
@@ -152,9 +156,9 @@ struct ConfigureDispatchesPass
           // must exist.
           if (o.origin == "--tile-sizes")
             continue;
-          dispatch.emitError() << o.origin << ": dispatch '"
-                               << dispatch.getSymName() << "' has no knob '"
-                               << o.knob << "'";
+          dispatch.emitError()
+              << o.origin << ": dispatch '" << dispatch.getSymName()
+              << "' has no knob '" << o.knob << "'";
           return WalkResult::interrupt();
         }
         if (!knob.getLegal().empty() &&
@@ -162,11 +166,11 @@ struct ConfigureDispatchesPass
           dispatch.emitError()
               << o.origin << ": " << o.value << " is not a legal value of '"
               << o.knob << "' for dispatch '" << dispatch.getSymName()
-              << "' (legal: " << llvm::join(llvm::map_range(knob.getLegal(),
-                                                           [](int64_t v) {
-                                                             return std::to_string(v);
-                                                           }),
-                                            ", ")
+              << "' (legal: "
+              << llvm::join(llvm::map_range(
+                                knob.getLegal(),
+                                [](int64_t v) { return std::to_string(v); }),
+                            ", ")
               << ")";
           return WalkResult::interrupt();
         }

@@ -292,7 +292,8 @@ public:
            "LLVM, one workgroup per thread-pool task";
   }
 
-  kernel::ConfigAttr getDefaultConfig(Operation *root) const override {
+  kernel::ConfigAttr getDefaultConfig(Operation *root,
+                                      const TargetOptions &) const override {
     MLIRContext *ctx = root->getContext();
     FailureOr<host::Schedule> schedule = host::computeSchedule(root, nullptr);
     if (failed(schedule))

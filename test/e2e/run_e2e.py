@@ -120,6 +120,10 @@ def check_model(args, model_dir, work):
     proc = run_tool(cmd + args.run_arg, args.timeout)
     if proc.stdout.strip():
         print(proc.stdout.rstrip())
+    # With --device auto, `zellige run` says on stderr which device it chose.
+    for line in proc.stderr.splitlines():
+        if line.startswith("zellige: running on"):
+            print(line)
 
     problems = []
     for name in outputs:

@@ -13,6 +13,9 @@
 #include "zellige/Runtime/HAL.h"
 #include "zellige/Runtime/Session.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
 #include "gtest/gtest.h"
 
 #include <cmath>
@@ -157,18 +160,25 @@ TEST_F(SessionTest, InputErrors) {
 }
 
 TEST_F(SessionTest, ExecutableErrors) {
+  // A target no driver of this build runs.
   std::unique_ptr<Bundle> bundle = makeBundle([](BundleManifest &m) {
-    m.executables[0].target = "cuda";
-    m.executables[0].section = "exe.cuda";
+    m.executables[0].target = "npu";
+    m.executables[0].section = "exe.npu";
   });
   ASSERT_TRUE(bundle);
   EXPECT_EQ(createError(*bundle), bundle->path().str() +
                                       ": no executable for device 'host' (the "
-                                      "bundle has executables for: cuda)");
-  EXPECT_EQ(createError(*bundle, "auto"),
-            bundle->path().str() +
-                ": no available device runs this bundle (it has executables "
-                "for: cuda; host: the bundle has no executable for it)");
+                                      "bundle has executables for: npu)");
+  std::string autoError = createError(*bundle, "auto");
+  EXPECT_EQ(autoError.rfind(bundle->path().str() +
+                                ": no available device runs this bundle (it "
+                                "has executables for: npu; ",
+                            0),
+            0u)
+      << autoError;
+  EXPECT_NE(autoError.find("host: the bundle has no executable for it)"),
+            std::string::npos)
+      << autoError;
 
   bundle = makeBundle(
       [](BundleManifest &m) { m.dispatches[1].symbol = "zlg_missing"; });
@@ -208,9 +218,12 @@ TEST(DeviceRegistryTest, Errors) {
     Expected<std::unique_ptr<hal::Device>> d = hal::createDevice(name);
     return d ? std::string("created") : toString(d.takeError());
   };
-  EXPECT_EQ(error("cuda"), "the 'cuda' driver is not built into this "
-                           "Zellige (available drivers: host)");
-  EXPECT_EQ(error("tpu"), "unknown device 'tpu' (available drivers: host)");
+  std::vector<std::string> names;
+  for (hal::Driver *driver : hal::getDrivers())
+    names.push_back(driver->name().str());
+  std::string available = llvm::join(names, ", ");
+  EXPECT_EQ(error("tpu"),
+            "unknown device 'tpu' (available drivers: " + available + ")");
   EXPECT_EQ(error("host:1"),
             "device 'host:1' does not exist (the 'host' driver has 1 device)");
   EXPECT_EQ(error("host:x"),
@@ -223,16 +236,18 @@ TEST(DeviceRegistryTest, EnumeratesTheHost) {
   hal::registerRuntimeDrivers(); // Idempotent.
   std::vector<std::string> unavailable;
   std::vector<hal::DeviceInfo> devices = hal::enumerateDevices(&unavailable);
-  ASSERT_EQ(devices.size(), 1u);
-  EXPECT_EQ(devices[0].name, "host");
-  EXPECT_EQ(devices[0].driver, "host");
-  EXPECT_FALSE(devices[0].description.empty());
+  // Other drivers (opencl, cuda) may add devices or say why they have none.
+  auto host = llvm::find_if(
+      devices, [](const hal::DeviceInfo &d) { return d.name == "host"; });
+  ASSERT_NE(host, devices.end());
+  EXPECT_EQ(host->driver, "host");
+  EXPECT_FALSE(host->description.empty());
   // vendor/name/driver/compute units.
-  EXPECT_EQ(std::count(devices[0].fingerprint.begin(),
-                       devices[0].fingerprint.end(), '/'),
+  EXPECT_EQ(std::count(host->fingerprint.begin(), host->fingerprint.end(), '/'),
             3)
-      << devices[0].fingerprint;
-  EXPECT_TRUE(unavailable.empty());
+      << host->fingerprint;
+  for (const std::string &reason : unavailable)
+    EXPECT_NE(reason.rfind("host:", 0), 0u) << reason;
 }
 
 TEST(HostDeviceTest, BuffersAndDirectDispatch) {

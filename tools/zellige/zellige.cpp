@@ -42,20 +42,26 @@ namespace {
 
 cl::OptionCategory category("zellige options");
 
-// --- compile ------------------------------------------------------------------
-cl::SubCommand compileCmd("compile", "Compile an ONNX model into a .zlg bundle");
+// --- compile
+// ------------------------------------------------------------------
+cl::SubCommand compileCmd("compile",
+                          "Compile an ONNX model into a .zlg bundle");
 cl::opt<std::string> compileInput(cl::Positional, cl::desc("<MODEL.onnx>"),
                                   cl::Required, cl::sub(compileCmd),
                                   cl::cat(category));
 cl::opt<std::string> compileTarget(
-    "target", cl::desc("Targets to compile for, comma-separated (default: host)"),
+    "target",
+    cl::desc("Targets to compile for, comma-separated (default: host)"),
     cl::init("host"), cl::sub(compileCmd), cl::cat(category));
-cl::opt<std::string> compileOutput("o", cl::desc("Output bundle (default: MODEL.zlg)"),
-                                   cl::value_desc("OUT.zlg"),
-                                   cl::sub(compileCmd), cl::cat(category));
+cl::opt<std::string>
+    compileOutput("o", cl::desc("Output bundle (default: MODEL.zlg)"),
+                  cl::value_desc("OUT.zlg"), cl::sub(compileCmd),
+                  cl::cat(category));
 cl::opt<std::string> compileEmit(
     "emit",
-    cl::desc("Stop after a phase and print its IR: onnx, linalg, kernel, llvm"),
+    cl::desc("Stop after a phase and print its IR: onnx, linalg, kernel, "
+             "gpu (GPU targets: the kernels before serialization), llvm "
+             "(host: the LLVM dialect)"),
     cl::value_desc("phase"), cl::sub(compileCmd), cl::cat(category));
 cl::opt<std::string> compileTileSizes(
     "tile-sizes",
@@ -70,8 +76,20 @@ cl::list<std::string> compileInputShapes(
     "input-shape",
     cl::desc("Fix a symbolic input shape: NAME=1x3x224x224 (repeatable)"),
     cl::sub(compileCmd), cl::cat(category));
-cl::opt<std::string> compileArch("arch", cl::desc("Target architecture, e.g. sm_90"),
-                                 cl::sub(compileCmd), cl::cat(category));
+cl::opt<std::string> compileArch(
+    "arch",
+    cl::desc("Target architecture: sm_75|sm_80|sm_86|sm_89|sm_90 for cuda "
+             "(default sm_80); a profile name for opencl"),
+    cl::sub(compileCmd), cl::cat(category));
+cl::opt<std::string> compileProfile(
+    "profile",
+    cl::desc("Device profile for GPU schedules: a built-in name (pocl-cpu, "
+             "opencl-generic, nvidia-sm80, nvidia-sm90) or a .toml file"),
+    cl::sub(compileCmd), cl::cat(category));
+cl::opt<bool> compileOnly(
+    "compile-only",
+    cl::desc("Compile and serialize every kernel but write no bundle"),
+    cl::sub(compileCmd), cl::cat(category));
 cl::opt<std::string> compileDumpKernels(
     "dump-kernels", cl::desc("Write every kernel as its target sees it to DIR"),
     cl::value_desc("DIR"), cl::sub(compileCmd), cl::cat(category));
@@ -84,38 +102,41 @@ cl::opt<bool> compileVerbose("verbose", cl::desc("Print notes and progress"),
 // --- run ---------------------------------------------------------------------
 cl::SubCommand runCmd("run", "Run a .zlg bundle on a device");
 cl::opt<std::string> runBundle(cl::Positional, cl::desc("<BUNDLE.zlg>"),
-                               cl::Required, cl::sub(runCmd), cl::cat(category));
-cl::opt<std::string> runDevice("device", cl::desc("Device to run on (default: host)"),
-                               cl::init("host"), cl::sub(runCmd),
+                               cl::Required, cl::sub(runCmd),
                                cl::cat(category));
+cl::opt<std::string> runDevice(
+    "device",
+    cl::desc("Device to run on: host, opencl[:N], cuda[:N], or auto (default: "
+             "the first of cuda, opencl, host that runs the bundle)"),
+    cl::init("auto"), cl::sub(runCmd), cl::cat(category));
 cl::opt<unsigned> runThreads("threads",
                              cl::desc("Host threads (default 0: all cores)"),
                              cl::init(0), cl::sub(runCmd), cl::cat(category));
-cl::list<std::string> runInputs(
-    "input", cl::desc("NAME=FILE, FILE a .npy or an ONNX TensorProto .pb"),
-    cl::sub(runCmd), cl::cat(category));
-cl::opt<std::string> runOutputDir("output-dir",
-                                  cl::desc("Write each output as DIR/<name>.npy"),
-                                  cl::value_desc("DIR"), cl::sub(runCmd),
-                                  cl::cat(category));
-cl::opt<unsigned> runRepeat(
-    "repeat", cl::desc("Run N times and print the latency distribution"),
-    cl::init(0), cl::sub(runCmd), cl::cat(category));
-cl::opt<unsigned> runWarmup("warmup",
-                            cl::desc("Untimed runs before --repeat (default 2)"),
-                            cl::init(2), cl::sub(runCmd), cl::cat(category));
+cl::list<std::string>
+    runInputs("input",
+              cl::desc("NAME=FILE, FILE a .npy or an ONNX TensorProto .pb"),
+              cl::sub(runCmd), cl::cat(category));
+cl::opt<std::string>
+    runOutputDir("output-dir", cl::desc("Write each output as DIR/<name>.npy"),
+                 cl::value_desc("DIR"), cl::sub(runCmd), cl::cat(category));
+cl::opt<unsigned>
+    runRepeat("repeat",
+              cl::desc("Run N times and print the latency distribution"),
+              cl::init(0), cl::sub(runCmd), cl::cat(category));
+cl::opt<unsigned>
+    runWarmup("warmup", cl::desc("Untimed runs before --repeat (default 2)"),
+              cl::init(2), cl::sub(runCmd), cl::cat(category));
 
 // --- devices -----------------------------------------------------------------
-cl::SubCommand devicesCmd("devices", "List the devices this machine can run on");
+cl::SubCommand devicesCmd("devices",
+                          "List the devices this machine can run on");
 
 int fail(const Twine &message) {
   errs() << "zellige: error: " << message << "\n";
   return 1;
 }
 
-int failWith(Error error) {
-  return fail(toString(std::move(error)));
-}
+int failWith(Error error) { return fail(toString(std::move(error))); }
 
 std::optional<std::vector<int64_t>> parseDims(StringRef text) {
   std::vector<int64_t> dims;
@@ -141,6 +162,8 @@ int runCompile() {
   options.tileSizes = compileTileSizes;
   options.kernelConfig = compileKernelConfig;
   options.targetOptions.arch = compileArch;
+  options.targetOptions.profile = compileProfile;
+  options.compileOnly = compileOnly;
   options.targetOptions.dumpKernelsDir = compileDumpKernels;
   options.printIRAfterAll = compilePrintIR;
   for (const std::string &spec : compileInputShapes) {
@@ -159,11 +182,11 @@ int runCompile() {
     options.emit = EmitPhase::Linalg;
   else if (emit == "kernel")
     options.emit = EmitPhase::Kernel;
-  else if (emit == "llvm")
+  else if (emit == "llvm" || emit == "gpu")
     options.emit = EmitPhase::LLVM;
   else
     return fail("--emit: unknown phase '" + emit +
-                "' (expected onnx, linalg, kernel or llvm)");
+                "' (expected onnx, linalg, kernel, gpu or llvm)");
   if (compileOutput.empty()) {
     SmallString<128> out(sys::path::filename(options.inputPath));
     sys::path::replace_extension(out, "zlg");
@@ -178,14 +201,18 @@ int runCompile() {
   OneLineDiagnosticHandler handler(context, options.inputPath, compileVerbose);
   auto start = std::chrono::steady_clock::now();
   if (failed(compileModel(context, options, outs())))
-    return handler.errorCount() ? 1 : fail(options.inputPath + ": compilation failed");
+    return handler.errorCount()
+               ? 1
+               : fail(options.inputPath + ": compilation failed");
   if (options.emit == EmitPhase::None) {
-    double seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     outs() << "compiled " << options.inputPath << " for " << compileTarget
-           << " -> " << options.outputPath << " ("
-           << format("%.2f", seconds) << " s)\n";
+           << " -> "
+           << (options.compileOnly ? std::string("(no bundle: --compile-only)")
+                                   : options.outputPath)
+           << " (" << format("%.2f", seconds) << " s)\n";
   }
   return 0;
 }
@@ -248,6 +275,10 @@ int runRun() {
       Session::create(**bundle, runDevice, sessionOptions);
   if (!session)
     return failWith(session.takeError());
+  // With several executables, say which device --device auto chose.
+  if (runDevice == "auto" && (*bundle)->manifest().executables.size() > 1)
+    errs() << "zellige: running on " << (*session)->device().name() << " ("
+           << (*session)->device().fingerprint() << ")\n";
 
   std::vector<HostTensor> outputs;
   if (Error error = (*session)->run(inputs, outputs))
@@ -271,10 +302,12 @@ int runRun() {
                             size_t(std::ceil(p * ms.size())) - (p > 0 ? 1 : 0));
       return ms[idx];
     };
-    double median = ms.size() % 2 ? ms[ms.size() / 2]
-                                  : (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]) / 2;
-    outs() << format("latency: median %.3f ms, p90 %.3f ms, min %.3f ms over %u runs\n",
-                     median, pct(0.9), ms.front(), unsigned(ms.size()));
+    double median = ms.size() % 2
+                        ? ms[ms.size() / 2]
+                        : (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]) / 2;
+    outs() << format(
+        "latency: median %.3f ms, p90 %.3f ms, min %.3f ms over %u runs\n",
+        median, pct(0.9), ms.front(), unsigned(ms.size()));
   }
   if (!runOutputDir.empty()) {
     if (std::error_code ec = sys::fs::create_directories(runOutputDir))

@@ -38,6 +38,8 @@ struct CompileOptions {
   std::map<std::string, std::vector<int64_t>> inputShapes;
   TargetOptions targetOptions;
   bool printIRAfterAll = false;
+  /// Compile and serialize, but write no bundle.
+  bool compileOnly = false;
 };
 
 /// Runs the whole pipeline. With `options.emit` set, prints that phase's IR

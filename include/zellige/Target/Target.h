@@ -35,6 +35,9 @@ class ConfigAttr;
 /// Options that apply to every target; targets read what they need.
 struct TargetOptions {
   std::string arch;           ///< e.g. "sm_90"; empty: the target's default.
+  /// Device profile: a built-in name (targets/profiles/<name>.toml) or a
+  /// path to a .toml file; empty: the target's default for `arch`.
+  std::string profile;
   std::string dumpKernelsDir; ///< When set, write each kernel's source/binary.
 };
 
@@ -68,7 +71,9 @@ public:
 
   /// The schedule knobs of a dispatch whose root operation is `root`, with
   /// heuristic values and their legal values on this target.
-  virtual kernel::ConfigAttr getDefaultConfig(mlir::Operation *root) const = 0;
+  virtual kernel::ConfigAttr
+  getDefaultConfig(mlir::Operation *root,
+                   const TargetOptions &options) const = 0;
 
   /// Adds the passes that lower the executable module for this target.
   virtual void buildPipeline(mlir::OpPassManager &pm,

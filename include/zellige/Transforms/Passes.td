@@ -54,6 +54,10 @@ def ConfigureDispatches : Pass<"zellige-configure-dispatches", "mlir::ModuleOp">
            "Tile sizes: '<dispatch name or kind>=<t0>x<t1>x...' separated by ';'">,
     Option<"kernelConfig", "kernel-config", "std::string", /*default=*/"\"\"",
            "TOML file with knob values per dispatch name or 'kind.<kind>'">,
+    Option<"arch", "arch", "std::string", /*default=*/"\"\"",
+           "Target architecture (e.g. sm_90); empty: the target's default">,
+    Option<"profile", "profile", "std::string", /*default=*/"\"\"",
+           "Device profile name or .toml path; empty: the default for arch">,
   ];
   let dependentDialects = ["zellige::kernel::KernelDialect"];
 }

@@ -74,7 +74,8 @@ public:
       error = "pipeline failed";
       return nullptr;
     }
-    mlir::FailureOr<TargetExecutable> exe = backend->serialize(*module, options);
+    mlir::FailureOr<TargetExecutable> exe =
+        backend->serialize(*module, options);
     if (mlir::failed(exe)) {
       error = "serialize failed";
       return nullptr;
@@ -159,26 +160,38 @@ std::string matmulSource(int64_t m, int64_t n, int64_t k,
   return R"(
 #map = affine_map<(d0, d1) -> (d0, d1)>
 #map1 = affine_map<(d0, d1) -> (d1)>
-func.func @mm(%a: memref<)" + a + R"(xf32>, %b: memref<)" + b +
-         R"(xf32>, %bias: memref<)" + ns + R"(xf32>, %c: memref<)" + c +
-         R"(xf32>) )" +
+func.func @mm(%a: memref<)" +
+         a + R"(xf32>, %b: memref<)" + b + R"(xf32>, %bias: memref<)" + ns +
+         R"(xf32>, %c: memref<)" + c + R"(xf32>) )" +
          (config.empty() ? "" : "attributes {kernel.config = " + config + "}") +
          R"( {
   %cst = arith.constant 0.0 : f32
-  %ta = bufferization.to_tensor %a restrict : memref<)" + a + R"(xf32> to tensor<)" + a + R"(xf32>
-  %tb = bufferization.to_tensor %b restrict : memref<)" + b + R"(xf32> to tensor<)" + b + R"(xf32>
-  %tbias = bufferization.to_tensor %bias restrict : memref<)" + ns + R"(xf32> to tensor<)" + ns + R"(xf32>
-  %e = tensor.empty() : tensor<)" + c + R"(xf32>
-  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<)" + c + R"(xf32>) -> tensor<)" + c + R"(xf32>
-  %m = linalg.matmul ins(%ta, %tb : tensor<)" + a + R"(xf32>, tensor<)" + b + R"(xf32>) outs(%f : tensor<)" + c + R"(xf32>) -> tensor<)" + c + R"(xf32>
-  %e2 = tensor.empty() : tensor<)" + c + R"(xf32>
-  %r = linalg.generic {indexing_maps = [#map, #map1, #map], iterator_types = ["parallel", "parallel"]} ins(%m, %tbias : tensor<)" + c + R"(xf32>, tensor<)" + ns + R"(xf32>) outs(%e2 : tensor<)" + c + R"(xf32>) {
+  %ta = bufferization.to_tensor %a restrict : memref<)" +
+         a + R"(xf32> to tensor<)" + a + R"(xf32>
+  %tb = bufferization.to_tensor %b restrict : memref<)" +
+         b + R"(xf32> to tensor<)" + b + R"(xf32>
+  %tbias = bufferization.to_tensor %bias restrict : memref<)" +
+         ns + R"(xf32> to tensor<)" + ns + R"(xf32>
+  %e = tensor.empty() : tensor<)" +
+         c + R"(xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<)" +
+         c + R"(xf32>) -> tensor<)" + c + R"(xf32>
+  %m = linalg.matmul ins(%ta, %tb : tensor<)" +
+         a + R"(xf32>, tensor<)" + b + R"(xf32>) outs(%f : tensor<)" + c +
+         R"(xf32>) -> tensor<)" + c + R"(xf32>
+  %e2 = tensor.empty() : tensor<)" +
+         c + R"(xf32>
+  %r = linalg.generic {indexing_maps = [#map, #map1, #map], iterator_types = ["parallel", "parallel"]} ins(%m, %tbias : tensor<)" +
+         c + R"(xf32>, tensor<)" + ns + R"(xf32>) outs(%e2 : tensor<)" + c +
+         R"(xf32>) {
   ^bb0(%x: f32, %y: f32, %o: f32):
     %s = arith.addf %x, %y : f32
     %z = arith.maximumf %s, %cst : f32
     linalg.yield %z : f32
-  } -> tensor<)" + c + R"(xf32>
-  bufferization.materialize_in_destination %r in restrict writable %c : (tensor<)" + c + R"(xf32>, memref<)" + c + R"(xf32>) -> ()
+  } -> tensor<)" +
+         c + R"(xf32>
+  bufferization.materialize_in_destination %r in restrict writable %c : (tensor<)" +
+         c + R"(xf32>, memref<)" + c + R"(xf32>) -> ()
   return
 }
 )";
@@ -205,10 +218,10 @@ void checkMatmul(int64_t m, int64_t n, int64_t k, const std::string &config,
     loaded->run("mm", {a.data(), b.data(), bias.data(), c.data()}, 2);
     auto start = std::chrono::steady_clock::now();
     loaded->run("mm", {a.data(), b.data(), bias.data(), c.data()}, repeat);
-    double seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count() /
-                     repeat;
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count() /
+        repeat;
     std::printf("[host] %lldx%lldx%lld matmul+bias+relu, 1 thread: %.3f ms, "
                 "%.1f GFLOP/s (%lld workgroups)\n",
                 (long long)m, (long long)n, (long long)k, seconds * 1e3,
@@ -233,11 +246,10 @@ TEST(HostTarget, MatmulEveryKnobCombination) {
             return std::string("#kernel.knob<\"") + name + "\" = " + s +
                    " in [" + s + "], \"user\">";
           };
-          std::string config = "#kernel.config<\"matmul\", [" +
-                               knob("wg.0", wg) + ", " + knob("wg.1", wg) +
-                               ", " + knob("tile.0", tm) + ", " +
-                               knob("tile.1", tn) + ", " +
-                               knob("tile.2", tk) + "]>";
+          std::string config =
+              "#kernel.config<\"matmul\", [" + knob("wg.0", wg) + ", " +
+              knob("wg.1", wg) + ", " + knob("tile.0", tm) + ", " +
+              knob("tile.1", tn) + ", " + knob("tile.2", tk) + "]>";
           SCOPED_TRACE(config);
           checkMatmul(48, 40, 12, config);
         }
@@ -366,7 +378,8 @@ TEST(HostTarget, DefaultConfigOfMatmul) {
       root = op;
   });
   ASSERT_TRUE(root);
-  kernel::ConfigAttr config = lookupTargetBackend("host")->getDefaultConfig(root);
+  kernel::ConfigAttr config =
+      lookupTargetBackend("host")->getDefaultConfig(root, TargetOptions());
   ASSERT_TRUE(config);
   EXPECT_EQ(config.getKind(), "matmul");
   EXPECT_EQ(config.getValue("wg.0", -1), 64);

@@ -1,0 +1,108 @@
+//===- GPUTarget.cpp - Base class of the GPU targets ------------*- C++ -*-===//
+//
+// This file implements GPUTargetBackend (GPUTarget.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "zellige/Codegen/GPU/GPUTarget.h"
+#include "zellige/Codegen/GPU/DeviceProfile.h"
+#include "zellige/Codegen/GPU/Passes.h"
+#include "zellige/Codegen/GPU/Schedule.h"
+
+#include "dialects/kernel/KernelDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace zellige;
+
+std::string
+GPUTargetBackend::getProfileName(const TargetOptions &options) const {
+  return options.profile.empty() ? getDefaultProfile(options) : options.profile;
+}
+
+kernel::ConfigAttr
+GPUTargetBackend::getDefaultConfig(Operation *root,
+                                   const TargetOptions &options) const {
+  MLIRContext *ctx = root->getContext();
+  llvm::Expected<DeviceProfile> profile =
+      loadDeviceProfile(getProfileName(options));
+  if (!profile) {
+    // The pipeline reports the error with the dispatch; schedule nothing.
+    llvm::consumeError(profile.takeError());
+    return kernel::ConfigAttr::get(ctx, "generic", {});
+  }
+  FailureOr<gpu_codegen::Schedule> schedule =
+      gpu_codegen::computeSchedule(root, nullptr, *profile);
+  if (failed(schedule))
+    return kernel::ConfigAttr::get(ctx, "generic", {});
+  SmallVector<kernel::KnobAttr> knobs;
+  for (const gpu_codegen::Knob &knob : schedule->knobs)
+    knobs.push_back(kernel::KnobAttr::get(ctx, knob.name, knob.value,
+                                          knob.legal, "heuristic"));
+  return kernel::ConfigAttr::get(ctx, schedule->kind, knobs);
+}
+
+void GPUTargetBackend::buildPipeline(OpPassManager &pm,
+                                     const TargetOptions &options) const {
+  gpu_codegen::buildGPUCodegenPipeline(pm, getProfileName(options));
+}
+
+FailureOr<TargetExecutable>
+GPUTargetBackend::serialize(ModuleOp module,
+                            const TargetOptions &options) const {
+  gpu::GPUModuleOp kernels;
+  for (auto candidate : module.getOps<gpu::GPUModuleOp>())
+    if (candidate.getName() == "kernels")
+      kernels = candidate;
+  TargetExecutable executable;
+  if (!kernels) {
+    // A model without dispatches has no kernels.
+    if (module.getOps<func::FuncOp>().empty())
+      return executable;
+    return module.emitError() << getName()
+                              << " target: no gpu.module @kernels to "
+                                 "serialize";
+  }
+  for (auto kernel : kernels.getOps<gpu::GPUFuncOp>()) {
+    std::string name = kernel.getName().str();
+    std::optional<ArrayRef<int32_t>> block = kernel.getKnownBlockSize();
+    auto grid =
+        kernel->getAttrOfType<DenseI64ArrayAttr>("zellige.workgroup_count");
+    if (!block || block->size() != 3 || !grid || grid.size() != 3)
+      return kernel.emitError() << getName()
+                                << " target: kernel without a workgroup "
+                                   "size or count";
+    executable.symbols[name] = name;
+    executable.workgroupSizes[name] = {(*block)[0], (*block)[1], (*block)[2]};
+    executable.workgroupCounts[name] = {grid[0], grid[1], grid[2]};
+    if (!options.dumpKernelsDir.empty() &&
+        failed(dumpKernel(kernels, kernel, options, options.dumpKernelsDir)))
+      return failure();
+  }
+  if (failed(serializeKernels(kernels, options, executable)))
+    return failure();
+  executable.properties["profile"] = getProfileName(options);
+  return executable;
+}
+
+LogicalResult zellige::writeKernelFile(Operation *anchor, StringRef dir,
+                                       StringRef name, StringRef contents) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+    return anchor->emitError()
+           << "cannot create '" << dir << "': " << ec.message();
+  SmallString<256> path(dir);
+  llvm::sys::path::append(path, name);
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec)
+    return anchor->emitError()
+           << "cannot write '" << path << "': " << ec.message();
+  os << contents;
+  return success();
+}

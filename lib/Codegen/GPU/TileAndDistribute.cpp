@@ -1,0 +1,311 @@
+//===- TileAndDistribute.cpp - Tile a dispatch for a GPU --------*- C++ -*-===//
+//
+// This file implements zellige-gpu-tile-and-distribute. The operation that
+// produces the dispatch's result (the anchor) is tiled with an scf.forall at
+// the workgroup tiles, mapped to GPU blocks, with its producers fused; the
+// anchor's tile is then tiled again with an scf.forall at the thread tiles,
+// mapped to GPU threads, fusing producers again. What is left inside the
+// thread forall is each thread's work; it is lowered to loops after
+// bufferization. Padding is rewritten first into a gather that fuses like any
+// elementwise producer. Tile sizes come from the root operation's schedule
+// (zellige/Codegen/GPU/Schedule.h) and the function's kernel.config.
+//
+//===----------------------------------------------------------------------===//
+
+#include "zellige/Codegen/GPU/DeviceProfile.h"
+#include "zellige/Codegen/GPU/Passes.h"
+#include "zellige/Codegen/GPU/Schedule.h"
+
+#include "dialects/kernel/KernelDialect.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace zellige {
+namespace gpu_codegen {
+#define GEN_PASS_DEF_GPUTILEANDDISTRIBUTE
+#include "zellige/Codegen/GPU/Passes.h.inc"
+} // namespace gpu_codegen
+} // namespace zellige
+
+using namespace mlir;
+using namespace zellige;
+using namespace zellige::gpu_codegen;
+
+/// The operation that decides the schedule: the first linalg operation with
+/// reduction loops that is not a fill, else the last linalg operation (the
+/// rule of kernel.dispatch's getRootOp).
+static linalg::LinalgOp findRoot(func::FuncOp func) {
+  linalg::LinalgOp last;
+  for (Operation &op : func.getBody().front()) {
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(&op);
+    if (!linalgOp)
+      continue;
+    last = linalgOp;
+    if (linalgOp.getNumReductionLoops() > 0 && !isa<linalg::FillOp>(op))
+      return linalgOp;
+  }
+  return last;
+}
+
+/// Carries the root's per-loop `sizes` over to `anchor` through the output
+/// dimensions the two share (same position and size); other loops get 0.
+static SmallVector<int64_t> carryOver(linalg::LinalgOp anchor,
+                                      linalg::LinalgOp root,
+                                      ArrayRef<int64_t> sizes) {
+  if (anchor == root)
+    return SmallVector<int64_t>(sizes);
+  SmallVector<int64_t> result(anchor.getNumLoops(), 0);
+  if (anchor.getNumDpsInits() != 1 || root.getNumDpsInits() < 1)
+    return result;
+  OpOperand *anchorInit = anchor.getDpsInitOperand(0);
+  OpOperand *rootInit = root.getDpsInitOperand(0);
+  auto anchorType = dyn_cast<ShapedType>(anchorInit->get().getType());
+  auto rootType = dyn_cast<ShapedType>(rootInit->get().getType());
+  AffineMap anchorMap = anchor.getMatchingIndexingMap(anchorInit);
+  AffineMap rootMap = root.getMatchingIndexingMap(rootInit);
+  if (!anchorType || !rootType || !anchorMap.isProjectedPermutation() ||
+      !rootMap.isProjectedPermutation())
+    return result;
+  for (int64_t j = 0, e = anchorType.getRank(); j < e; ++j) {
+    if (j >= rootType.getRank() ||
+        rootType.getDimSize(j) != anchorType.getDimSize(j))
+      continue;
+    result[anchorMap.getDimPosition(j)] = sizes[rootMap.getDimPosition(j)];
+  }
+  return result;
+}
+
+static SmallVector<OpFoldResult> toOpFoldResults(MLIRContext *ctx,
+                                                 ArrayRef<int64_t> sizes) {
+  return llvm::map_to_vector(sizes, [&](int64_t s) -> OpFoldResult {
+    return IntegerAttr::get(IndexType::get(ctx), s);
+  });
+}
+
+/// The mapping attributes of a forall over the loops with non-zero `sizes`:
+/// the innermost maps to x, the next to y, the one before to z.
+static SmallVector<Attribute> mappingFor(MLIRContext *ctx,
+                                         ArrayRef<int64_t> sizes, bool blocks) {
+  unsigned count = llvm::count_if(sizes, [](int64_t s) { return s > 0; });
+  SmallVector<Attribute> mapping;
+  for (unsigned i = 0; i < count; ++i) {
+    auto dim = static_cast<gpu::MappingId>(count - 1 - i);
+    if (blocks)
+      mapping.push_back(gpu::GPUBlockMappingAttr::get(ctx, dim));
+    else
+      mapping.push_back(gpu::GPUThreadMappingAttr::get(ctx, dim));
+  }
+  return mapping;
+}
+
+/// Tiles `op` with a mapped scf.forall and fuses its producers into it.
+static LogicalResult tileToForall(RewriterBase &rewriter, linalg::LinalgOp op,
+                                  ArrayRef<int64_t> sizes, bool blocks) {
+  MLIRContext *ctx = op.getContext();
+  scf::SCFTilingOptions tiling;
+  tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  tiling.setTileSizes(toOpFoldResults(ctx, sizes));
+  tiling.setMapping(mappingFor(ctx, sizes, blocks));
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTileAndFuseResult> result =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(result))
+    return failure();
+  for (auto [orig, repl] : result->replacements)
+    rewriter.replaceAllUsesWith(orig, repl);
+  return success();
+}
+
+/// Rewrites each statically shaped tensor.pad with a constant padding value
+/// into a linalg.generic over the padded shape that reads its source with
+/// tensor.extract where in bounds. Unlike tensor.pad, whose tiles are guarded
+/// by an scf.if, the generic fuses into both the workgroup and the thread
+/// loops, so each thread reads exactly the window it needs.
+static void padsToGathers(func::FuncOp func) {
+  SmallVector<tensor::PadOp> pads;
+  func.walk([&](tensor::PadOp pad) { pads.push_back(pad); });
+  IRRewriter rewriter(func.getContext());
+  for (tensor::PadOp pad : pads) {
+    RankedTensorType resultType = pad.getResultType();
+    RankedTensorType sourceType = pad.getSourceType();
+    Value padValue = pad.getConstantPaddingValue();
+    if (!padValue || !resultType.hasStaticShape() ||
+        !sourceType.hasStaticShape())
+      continue;
+    std::optional<SmallVector<int64_t>> low =
+        getConstantIntValues(pad.getMixedLowPad());
+    if (!low)
+      continue;
+    Location loc = pad.getLoc();
+    rewriter.setInsertionPoint(pad);
+    Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                          resultType.getElementType());
+    int64_t rank = resultType.getRank();
+    SmallVector<AffineMap> maps = {
+        rewriter.getMultiDimIdentityMap(static_cast<unsigned>(rank))};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    Value source = pad.getSource();
+    auto gather = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{resultType}, ValueRange{}, ValueRange{empty},
+        maps, iterators, [&](OpBuilder &b, Location l, ValueRange) {
+          Value zero = arith::ConstantIndexOp::create(b, l, 0);
+          Value inBounds;
+          SmallVector<Value> indices;
+          for (int64_t d = 0; d < rank; ++d) {
+            Value index = linalg::IndexOp::create(b, l, d);
+            if ((*low)[d] == 0 &&
+                sourceType.getDimSize(d) == resultType.getDimSize(d)) {
+              indices.push_back(index);
+              continue;
+            }
+            Value shifted = arith::SubIOp::create(
+                b, l, index, arith::ConstantIndexOp::create(b, l, (*low)[d]));
+            Value size =
+                arith::ConstantIndexOp::create(b, l, sourceType.getDimSize(d));
+            Value aboveLow = arith::CmpIOp::create(
+                b, l, arith::CmpIPredicate::sge, shifted, zero);
+            Value belowHigh = arith::CmpIOp::create(
+                b, l, arith::CmpIPredicate::slt, shifted, size);
+            Value ok = arith::AndIOp::create(b, l, aboveLow, belowHigh);
+            inBounds =
+                inBounds ? arith::AndIOp::create(b, l, inBounds, ok) : ok;
+            indices.push_back(arith::SelectOp::create(b, l, ok, shifted, zero));
+          }
+          Value value = tensor::ExtractOp::create(b, l, source, indices);
+          if (inBounds)
+            value = arith::SelectOp::create(b, l, inBounds, value, padValue);
+          linalg::YieldOp::create(b, l, value);
+        });
+    rewriter.replaceOp(pad, gather.getResults());
+  }
+}
+
+static LogicalResult cleanup(func::FuncOp func) {
+  MLIRContext *ctx = func.getContext();
+  RewritePatternSet patterns(ctx);
+  for (Dialect *dialect : ctx->getLoadedDialects())
+    dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName op : ctx->getRegisteredOperations())
+    if (isa<tensor::TensorDialect, scf::SCFDialect, arith::ArithDialect,
+            affine::AffineDialect, linalg::LinalgDialect>(&op.getDialect()))
+      op.getCanonicalizationPatterns(patterns, ctx);
+  tensor::populateFoldTensorEmptyPatterns(patterns);
+  return applyPatternsGreedily(func, std::move(patterns));
+}
+
+namespace {
+struct GPUTileAndDistributePass
+    : public gpu_codegen::impl::GPUTileAndDistributeBase<
+          GPUTileAndDistributePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (func.isExternal())
+      return;
+    llvm::Expected<DeviceProfile> deviceProfile = loadDeviceProfile(profile);
+    if (!deviceProfile) {
+      func.emitError() << llvm::toString(deviceProfile.takeError());
+      return signalPassFailure();
+    }
+    auto config = func->getAttrOfType<kernel::ConfigAttr>("kernel.config");
+    padsToGathers(func);
+    linalg::LinalgOp root = findRoot(func);
+    if (!root)
+      return;
+    FailureOr<Schedule> schedule =
+        computeSchedule(root, config, *deviceProfile);
+    if (failed(schedule) || schedule->distributed.empty())
+      return;
+
+    // The anchor: the one linalg operation whose result the dispatch writes.
+    SmallVector<bufferization::MaterializeInDestinationOp> writes;
+    func.walk([&](bufferization::MaterializeInDestinationOp op) {
+      writes.push_back(op);
+    });
+    if (writes.size() != 1)
+      return;
+    auto anchor = writes.front().getSource().getDefiningOp<linalg::LinalgOp>();
+    if (!anchor || anchor.hasDynamicShape() ||
+        !isa<TilingInterface>(anchor.getOperation()))
+      return;
+
+    SmallVector<int64_t> workgroup =
+        carryOver(anchor, root, schedule->workgroup);
+    SmallVector<int64_t> thread = carryOver(anchor, root, schedule->thread);
+    // Only parallel loops are distributed, and at most three of them.
+    for (auto [i, t] : llvm::enumerate(anchor.getIteratorTypesArray()))
+      if (t == utils::IteratorType::reduction)
+        workgroup[i] = thread[i] = 0;
+    unsigned kept = 0;
+    for (unsigned i = workgroup.size(); i-- > 0;) {
+      if (workgroup[i] > 0 && ++kept > 3)
+        workgroup[i] = 0;
+      if (workgroup[i] == 0)
+        thread[i] = 0;
+    }
+    if (kept == 0)
+      return;
+
+    IRRewriter rewriter(&getContext());
+    // An anchor that accumulates into a dispatch input (a bias broadcast
+    // computed by an earlier dispatch) starts from a copy of it, so that each
+    // thread copies its own elements and the result is computed in place in
+    // the output buffer rather than in a dispatch-wide temporary.
+    for (OpOperand &init : anchor.getDpsInitsMutable()) {
+      if (!init.get().getDefiningOp<bufferization::ToTensorOp>())
+        continue;
+      auto type = cast<RankedTensorType>(init.get().getType());
+      rewriter.setInsertionPoint(anchor);
+      Value empty = tensor::EmptyOp::create(
+          rewriter, anchor.getLoc(), type.getShape(), type.getElementType());
+      auto copy =
+          linalg::CopyOp::create(rewriter, anchor.getLoc(), init.get(), empty);
+      init.set(copy.getResult(0));
+    }
+    if (failed(tileToForall(rewriter, anchor, workgroup, /*blocks=*/true))) {
+      anchor->emitError("GPU target: cannot tile for workgroups");
+      return signalPassFailure();
+    }
+    if (failed(cleanup(func)))
+      return signalPassFailure();
+
+    // Find the tiled anchor again (cleanup may have replaced values).
+    linalg::LinalgOp inner;
+    func.walk([&](scf::ForallOp forall) {
+      forall.getTerminator().walk([&](tensor::ParallelInsertSliceOp insert) {
+        if (auto op = insert.getSource().getDefiningOp<linalg::LinalgOp>())
+          inner = op;
+      });
+    });
+    if (!inner)
+      return;
+    // Thread tiles over the loops the workgroup tiles cover.
+    SmallVector<int64_t> threadSizes(inner.getNumLoops(), 0);
+    for (unsigned i = 0, e = threadSizes.size(); i < e && i < thread.size();
+         ++i)
+      threadSizes[i] = workgroup[i] > 0 ? thread[i] : 0;
+    if (failed(tileToForall(rewriter, inner, threadSizes, /*blocks=*/false))) {
+      inner->emitError("GPU target: cannot tile for threads");
+      return signalPassFailure();
+    }
+    if (failed(cleanup(func)))
+      return signalPassFailure();
+  }
+};
+} // namespace
