@@ -14,9 +14,9 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
-#include "mlir/IR/PatternMatch.h"
 
 #define DEBUG_TYPE "zellige-host-distribute-workgroups"
 
@@ -88,8 +88,8 @@ struct HostDistributeWorkgroupsPass
       return;
     MLIRContext *ctx = &getContext();
     Block &entry = func.getBody().front();
-    if (failed(func.insertArgument(func.getNumArguments(),
-                                   IndexType::get(ctx), {}, func.getLoc())))
+    if (failed(func.insertArgument(func.getNumArguments(), IndexType::get(ctx),
+                                   {}, func.getLoc())))
       return signalPassFailure();
     Value workgroupId = func.getArgument(func.getNumArguments() - 1);
 
@@ -99,7 +99,8 @@ struct HostDistributeWorkgroupsPass
         foralls.push_back(forall);
 
     int64_t count = 1;
-    bool distribute = foralls.size() == 1 && foralls.front().getNumResults() == 0;
+    bool distribute =
+        foralls.size() == 1 && foralls.front().getNumResults() == 0;
     SmallVector<int64_t> trips;
     if (distribute) {
       scf::ForallOp forall = foralls.front();
@@ -115,9 +116,8 @@ struct HostDistributeWorkgroupsPass
           distribute = false;
           break;
         }
-        trips.push_back(
-            std::max<int64_t>(0, ((*ubs)[i] - (*lbs)[i] + (*steps)[i] - 1) /
-                                     (*steps)[i]));
+        trips.push_back(std::max<int64_t>(
+            0, ((*ubs)[i] - (*lbs)[i] + (*steps)[i] - 1) / (*steps)[i]));
         count *= trips.back();
       }
       // Everything outside the forall runs in every workgroup: that is only
@@ -154,8 +154,8 @@ struct HostDistributeWorkgroupsPass
       AffineExpr d0 = rewriter.getAffineDimExpr(0);
       AffineMap map = AffineMap::get(
           1, 0, d0 * *getConstantIntValue(step) + *getConstantIntValue(lb));
-      ivs.push_back(affine::AffineApplyOp::create(rewriter, loc, map,
-                                                  ValueRange{index}));
+      ivs.push_back(
+          affine::AffineApplyOp::create(rewriter, loc, map, ValueRange{index}));
     }
     Block *body = forall.getBody();
     rewriter.eraseOp(body->getTerminator());

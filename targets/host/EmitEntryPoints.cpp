@@ -59,8 +59,8 @@ struct HostEmitEntryPointsPass
       }
       std::string entryName = (func.getName() + "_entry").str();
       if (module.lookupSymbol(entryName)) {
-        func.emitError("host target: symbol '") << entryName
-                                                << "' already exists";
+        func.emitError("host target: symbol '")
+            << entryName << "' already exists";
         return signalPassFailure();
       }
       OpBuilder builder(ctx);
@@ -74,10 +74,10 @@ struct HostEmitEntryPointsPass
       Value bindings = body->getArgument(0);
       SmallVector<Value> args;
       for (unsigned i = 0, e = params.size() - 1; i < e; ++i) {
-        Value slot = LLVM::GEPOp::create(
-            builder, loc, ptrType, ptrType, bindings,
-            ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)},
-            LLVM::GEPNoWrapFlags::inbounds);
+        Value slot =
+            LLVM::GEPOp::create(builder, loc, ptrType, ptrType, bindings,
+                                ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)},
+                                LLVM::GEPNoWrapFlags::inbounds);
         args.push_back(LLVM::LoadOp::create(builder, loc, ptrType, slot,
                                             /*alignment=*/8));
       }

@@ -35,7 +35,9 @@
 #include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Index/IR/IndexDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/ValueBoundsOpInterfaceImpl.h"
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
@@ -44,6 +46,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/IR/ValueBoundsOpInterfaceImpl.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/IR/ValueBoundsOpInterfaceImpl.h"
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
@@ -57,9 +60,6 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Vector/Transforms/SubsetOpInterfaceImpl.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -201,8 +201,7 @@ static const HostMachine &getHostMachine() {
     m.cpu = llvm::sys::getHostCPUName().str();
     llvm::SmallVector<std::string> features;
     for (const auto &feature : llvm::sys::getHostCPUFeatures())
-      features.push_back((feature.second ? "+" : "-") +
-                         feature.first().str());
+      features.push_back((feature.second ? "+" : "-") + feature.first().str());
     llvm::sort(features);
     m.features = llvm::join(features, ",");
     return m;
@@ -211,8 +210,8 @@ static const HostMachine &getHostMachine() {
 }
 
 /// Optimizes `module` at O3 and emits a relocatable object for the host.
-static FailureOr<std::vector<uint8_t>>
-emitObject(llvm::Module &module, Location loc) {
+static FailureOr<std::vector<uint8_t>> emitObject(llvm::Module &module,
+                                                  Location loc) {
   static std::once_flag once;
   std::call_once(once, [] {
     llvm::InitializeNativeTarget();
@@ -224,8 +223,8 @@ emitObject(llvm::Module &module, Location loc) {
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
-    return emitError(loc) << "host target: no LLVM target for '"
-                          << host.triple << "': " << error;
+    return emitError(loc) << "host target: no LLVM target for '" << host.triple
+                          << "': " << error;
   llvm::TargetOptions targetOptions;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
       triple, host.cpu, host.features, targetOptions, llvm::Reloc::PIC_,
@@ -263,8 +262,8 @@ emitObject(llvm::Module &module, Location loc) {
     llvm::legacy::PassManager codegen;
     if (machine->addPassesToEmitFile(codegen, os, nullptr,
                                      llvm::CodeGenFileType::ObjectFile))
-      return emitError(loc) << "host target: LLVM cannot emit an object for "
-                            << host.triple;
+      return emitError(loc)
+             << "host target: LLVM cannot emit an object for " << host.triple;
     codegen.run(module);
   }
   return std::vector<uint8_t>(buffer.begin(), buffer.end());
@@ -324,8 +323,7 @@ public:
       if (!entry || !count)
         continue;
       executable.symbols[func.getName().str()] = entry.str();
-      executable.workgroupCounts[func.getName().str()] = {count.getInt(), 1,
-                                                          1};
+      executable.workgroupCounts[func.getName().str()] = {count.getInt(), 1, 1};
     }
     if (executable.symbols.empty())
       return module.emitError(
@@ -353,10 +351,10 @@ public:
       llvm::raw_string_ostream os(ir);
       llvmModule->print(os, nullptr);
       writeFile(options.dumpKernelsDir, "host.ll", ir);
-      writeFile(options.dumpKernelsDir, "host.o",
-                StringRef(reinterpret_cast<const char *>(
-                              executable.bytes.data()),
-                          executable.bytes.size()));
+      writeFile(
+          options.dumpKernelsDir, "host.o",
+          StringRef(reinterpret_cast<const char *>(executable.bytes.data()),
+                    executable.bytes.size()));
     }
     return executable;
   }

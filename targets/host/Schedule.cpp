@@ -12,6 +12,7 @@
 #include "targets/host/Schedule.h"
 
 #include "dialects/kernel/KernelDialect.h"
+#include "zellige/Transforms/ScheduleUtils.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
@@ -33,31 +34,6 @@ constexpr int64_t kTileCandidates[] = {1, 2, 4, 8, 16, 32};
 /// Reduction step candidates.
 constexpr int64_t kReductionCandidates[] = {1, 2, 4, 8, 16, 32, 64};
 } // namespace
-
-/// The candidates that divide `size`, plus `size` itself when it is at most
-/// `addSelfBelow`; never empty.
-static SmallVector<int64_t>
-legalSizes(int64_t size, ArrayRef<int64_t> candidates, int64_t addSelfBelow) {
-  SmallVector<int64_t> legal;
-  for (int64_t c : candidates)
-    if (c <= size && size % c == 0)
-      legal.push_back(c);
-  if (size <= addSelfBelow && !llvm::is_contained(legal, size))
-    legal.push_back(size);
-  if (legal.empty())
-    legal.push_back(1);
-  llvm::sort(legal);
-  return legal;
-}
-
-/// The largest legal value not above `target`, else the smallest one.
-static int64_t pick(ArrayRef<int64_t> legal, int64_t target) {
-  int64_t best = legal.front();
-  for (int64_t v : legal)
-    if (v <= target)
-      best = v;
-  return best;
-}
 
 namespace {
 /// Builds a schedule loop by loop.
@@ -88,8 +64,8 @@ public:
     if (!isStatic(loop) || isReduction[loop])
       return;
     SmallVector<int64_t> legal =
-        legalSizes(ranges[loop], kWorkgroupCandidates, 512);
-    int64_t value = pick(legal, target);
+        legalTileSizes(ranges[loop], kWorkgroupCandidates, 512);
+    int64_t value = pickTileSize(legal, target);
     schedule.workgroup[loop] = value;
     schedule.knobs.push_back({"wg." + std::to_string(loop), value, legal});
   }
@@ -99,9 +75,10 @@ public:
     if (!isStatic(loop))
       return;
     SmallVector<int64_t> legal =
-        isReduction[loop] ? legalSizes(ranges[loop], kReductionCandidates, 64)
-                          : legalSizes(ranges[loop], kTileCandidates, 32);
-    int64_t value = pick(legal, target);
+        isReduction[loop]
+            ? legalTileSizes(ranges[loop], kReductionCandidates, 64)
+            : legalTileSizes(ranges[loop], kTileCandidates, 32);
+    int64_t value = pickTileSize(legal, target);
     schedule.tile[loop] = value;
     schedule.knobs.push_back({"tile." + std::to_string(loop), value, legal});
   }

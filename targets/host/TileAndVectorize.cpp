@@ -18,6 +18,7 @@
 
 #include "dialects/kernel/KernelDialect.h"
 #include "zellige/Transforms/ConvolutionRewrites.h"
+#include "zellige/Transforms/ScheduleUtils.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -57,22 +58,6 @@ constexpr StringLiteral kRootTilesAttr = "zellige.host.root_tiles";
 /// Largest iteration space vectorized in one piece.
 constexpr int64_t kMaxVectorElements = 16384;
 } // namespace
-
-/// The operation that decides the schedule: the first linalg operation with
-/// reduction loops that is not a fill, else the last linalg operation (the
-/// same rule as kernel.dispatch's getRootOp).
-static linalg::LinalgOp findRoot(func::FuncOp func) {
-  linalg::LinalgOp last;
-  for (Operation &op : func.getBody().front()) {
-    auto linalgOp = dyn_cast<linalg::LinalgOp>(&op);
-    if (!linalgOp)
-      continue;
-    last = linalgOp;
-    if (linalgOp.getNumReductionLoops() > 0 && !isa<linalg::FillOp>(op))
-      return linalgOp;
-  }
-  return last;
-}
 
 static SmallVector<OpFoldResult> toOpFoldResults(MLIRContext *ctx,
                                                  ArrayRef<int64_t> sizes) {
@@ -307,7 +292,7 @@ void HostTileAndVectorizePass::runOnOperation() {
   if (func.isExternal())
     return;
   auto config = func->getAttrOfType<kernel::ConfigAttr>("kernel.config");
-  linalg::LinalgOp root = findRoot(func);
+  linalg::LinalgOp root = findScheduleRoot(func);
   if (!root)
     return;
   FailureOr<Schedule> rootSchedule = computeSchedule(root, config);

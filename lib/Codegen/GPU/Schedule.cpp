@@ -12,6 +12,7 @@
 #include "zellige/Codegen/GPU/DeviceProfile.h"
 
 #include "dialects/kernel/KernelDialect.h"
+#include "zellige/Transforms/ScheduleUtils.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
@@ -31,31 +32,6 @@ constexpr int64_t kThreadCandidates[] = {1, 2, 4, 8};
 /// Threads per workgroup the heuristic aims for (the profile may lower it).
 constexpr int64_t kTargetThreads = 256;
 } // namespace
-
-/// The candidates dividing `size`, plus `size` itself when at most
-/// `addSelfBelow`; never empty.
-static SmallVector<int64_t>
-legalSizes(int64_t size, ArrayRef<int64_t> candidates, int64_t addSelfBelow) {
-  SmallVector<int64_t> legal;
-  for (int64_t c : candidates)
-    if (c <= size && size % c == 0)
-      legal.push_back(c);
-  if (size <= addSelfBelow && !llvm::is_contained(legal, size))
-    legal.push_back(size);
-  if (legal.empty())
-    legal.push_back(1);
-  llvm::sort(legal);
-  return legal;
-}
-
-/// The largest legal value not above `target`, else the smallest.
-static int64_t pick(ArrayRef<int64_t> legal, int64_t target) {
-  int64_t best = legal.front();
-  for (int64_t v : legal)
-    if (v <= target)
-      best = v;
-  return best;
-}
 
 namespace {
 class ScheduleBuilder {
@@ -82,11 +58,11 @@ public:
   /// Distributes `loop` with heuristic workgroup and thread tiles.
   void distribute(unsigned loop, int64_t wgTarget, int64_t threadTarget) {
     SmallVector<int64_t> wgLegal =
-        legalSizes(ranges[loop], kWorkgroupCandidates, 1024);
-    int64_t wg = pick(wgLegal, wgTarget);
+        legalTileSizes(ranges[loop], kWorkgroupCandidates, 1024);
+    int64_t wg = pickTileSize(wgLegal, wgTarget);
     SmallVector<int64_t> threadLegal =
-        legalSizes(ranges[loop], kThreadCandidates, 0);
-    int64_t thread = std::gcd(pick(threadLegal, threadTarget), wg);
+        legalTileSizes(ranges[loop], kThreadCandidates, 0);
+    int64_t thread = std::gcd(pickTileSize(threadLegal, threadTarget), wg);
     s.distributed.push_back(loop);
     s.workgroup[loop] = wg;
     s.thread[loop] = thread;

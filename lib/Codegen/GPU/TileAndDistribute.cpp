@@ -17,6 +17,7 @@
 #include "zellige/Codegen/GPU/Schedule.h"
 
 #include "dialects/kernel/KernelDialect.h"
+#include "zellige/Transforms/ScheduleUtils.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -41,22 +42,6 @@ namespace gpu_codegen {
 using namespace mlir;
 using namespace zellige;
 using namespace zellige::gpu_codegen;
-
-/// The operation that decides the schedule: the first linalg operation with
-/// reduction loops that is not a fill, else the last linalg operation (the
-/// rule of kernel.dispatch's getRootOp).
-static linalg::LinalgOp findRoot(func::FuncOp func) {
-  linalg::LinalgOp last;
-  for (Operation &op : func.getBody().front()) {
-    auto linalgOp = dyn_cast<linalg::LinalgOp>(&op);
-    if (!linalgOp)
-      continue;
-    last = linalgOp;
-    if (linalgOp.getNumReductionLoops() > 0 && !isa<linalg::FillOp>(op))
-      return linalgOp;
-  }
-  return last;
-}
 
 /// Carries the root's per-loop `sizes` over to `anchor` through the output
 /// dimensions the two share (same position and size); other loops get 0.
@@ -225,7 +210,7 @@ struct GPUTileAndDistributePass
     }
     auto config = func->getAttrOfType<kernel::ConfigAttr>("kernel.config");
     padsToGathers(func);
-    linalg::LinalgOp root = findRoot(func);
+    linalg::LinalgOp root = findScheduleRoot(func);
     if (!root)
       return;
     FailureOr<Schedule> schedule =
