@@ -10,9 +10,9 @@
 #include "mlir/IR/Location.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Support/raw_ostream.h"
 #include <algorithm>
 #include <vector>
-#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 
@@ -25,8 +25,7 @@ struct UniqueList : std::vector<std::string> {
   }
 };
 
-void collect(Location loc, UniqueList &files,
-             UniqueList &nodes) {
+void collect(Location loc, UniqueList &files, UniqueList &nodes) {
   if (auto name = dyn_cast<NameLoc>(loc)) {
     nodes.insert(name.getName().str());
     collect(name.getChildLoc(), files, nodes);
@@ -50,7 +49,8 @@ std::string zellige::describeLocation(Location loc) {
   if (!files.empty())
     os << files.front();
   if (!nodes.empty()) {
-    os << (files.empty() ? "" : ": ") << (nodes.size() == 1 ? "node " : "nodes ");
+    os << (files.empty() ? "" : ": ")
+       << (nodes.size() == 1 ? "node " : "nodes ");
     unsigned shown = 0;
     for (const std::string &node : nodes) {
       if (shown == 3) {
@@ -83,15 +83,16 @@ zellige::OneLineDiagnosticHandler::OneLineDiagnosticHandler(
         c = ' ';
     llvm::errs() << "zellige: "
                  << (isError ? "error"
-                             : diag.getSeverity() == DiagnosticSeverity::Warning
-                                   ? "warning"
-                                   : "note")
+                     : diag.getSeverity() == DiagnosticSeverity::Warning
+                         ? "warning"
+                         : "note")
                  << ": " << (where.empty() ? "" : where + ": ") << message
                  << "\n";
     if (this->verbose)
       for (Diagnostic &note : diag.getNotes())
-        llvm::errs() << "zellige: note: " << describeLocation(note.getLocation())
-                     << ": " << note.str() << "\n";
+        llvm::errs() << "zellige: note: "
+                     << describeLocation(note.getLocation()) << ": "
+                     << note.str() << "\n";
     return success();
   });
 }

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Conformance.h"
 #include "Diagnostics.h"
 
 #include "zellige/Compiler/Compiler.h"
@@ -342,7 +343,7 @@ int runDevices() {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
+  cl::HideUnrelatedOptions({&category, &getConformanceCategory()});
   cl::SetVersionPrinter([](raw_ostream &os) {
     os << "zellige " ZELLIGE_VERSION " (LLVM/MLIR " LLVM_VERSION_STRING ")\n";
   });
@@ -360,7 +361,11 @@ int main(int argc, char **argv) {
     return runRun();
   if (devicesCmd)
     return runDevices();
-  errs() << "zellige: error: expected a subcommand: compile, run or devices "
+  if (std::optional<int> rc =
+          runConformanceSubcommands(argv[0], reinterpret_cast<void *>(&main)))
+    return *rc;
+  errs() << "zellige: error: expected a subcommand: compile, run, devices or "
+            "conformance "
             "(see zellige --help)\n";
   return 1;
 }
