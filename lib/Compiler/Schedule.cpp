@@ -17,8 +17,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/DenseMap.h"
 
 #include <algorithm>
@@ -30,6 +30,23 @@ using namespace zellige;
 /// memory-mapping, for SIMD loads, and for OpenCL sub-buffers (whose origin
 /// must be a multiple of CL_DEVICE_MEM_BASE_ADDR_ALIGN, 1024 bits on PoCL).
 static constexpr uint64_t kAlignment = 256;
+
+/// The unsigned dtype of the same width (the lowering makes integers
+/// signless; `onnx.unsigned` on main's arguments and results remembers).
+static DType toUnsigned(DType t) {
+  switch (t) {
+  case DType::I8:
+    return DType::U8;
+  case DType::I16:
+    return DType::U16;
+  case DType::I32:
+    return DType::U32;
+  case DType::I64:
+    return DType::U64;
+  default:
+    return t;
+  }
+}
 
 static uint64_t alignTo(uint64_t v) {
   return (v + kAlignment - 1) / kAlignment * kAlignment;
@@ -98,8 +115,8 @@ static LogicalResult appendConstant(Operation *op, ElementsAttr value,
          << value << " into the bundle";
 }
 
-FailureOr<BundleManifest> zellige::buildSchedule(ModuleOp module,
-                                                 std::vector<uint8_t> &weights) {
+FailureOr<BundleManifest>
+zellige::buildSchedule(ModuleOp module, std::vector<uint8_t> &weights) {
   func::FuncOp main;
   for (auto func : module.getOps<func::FuncOp>())
     if (!func.isExternal() && (!main || func.getName() == "main"))
@@ -150,8 +167,8 @@ FailureOr<BundleManifest> zellige::buildSchedule(ModuleOp module,
 
   // Inputs.
   for (BlockArgument arg : main.getArguments()) {
-    auto name = main.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                  "onnx.name");
+    auto name =
+        main.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "onnx.name");
     std::string inputName =
         name ? name.str() : "input_" + std::to_string(arg.getArgNumber());
     std::optional<uint64_t> size = byteSize(arg.getType());
@@ -159,6 +176,8 @@ FailureOr<BundleManifest> zellige::buildSchedule(ModuleOp module,
     FailureOr<TensorDesc> desc = describe(arg, inputName, id, arg.getLoc());
     if (failed(desc))
       return failure();
+    if (main.getArgAttr(arg.getArgNumber(), "onnx.unsigned"))
+      desc->dtype = toUnsigned(desc->dtype);
     manifest.buffers[id].index = manifest.inputs.size();
     manifest.inputs.push_back(*desc);
     bufferOf[arg] = id;
@@ -182,7 +201,7 @@ FailureOr<BundleManifest> zellige::buildSchedule(ModuleOp module,
       std::optional<uint64_t> size = byteSize(cst.getType());
       if (!value || !size)
         return cst.emitError("unsupported constant at model level: ")
-               << cst.getType(),
+                   << cst.getType(),
                failure();
       uint64_t offset = alignTo(weights.size());
       weights.resize(offset, 0);
@@ -190,7 +209,7 @@ FailureOr<BundleManifest> zellige::buildSchedule(ModuleOp module,
         return failure();
       if (weights.size() - offset != *size)
         return cst.emitError("constant serialized to ")
-               << (weights.size() - offset) << " bytes, expected " << *size,
+                   << (weights.size() - offset) << " bytes, expected " << *size,
                failure();
       uint32_t id = newBuffer(BufferDesc::Kind::Constant, *size, -1);
       manifest.buffers[id].offset = offset;
@@ -219,7 +238,7 @@ FailureOr<BundleManifest> zellige::buildSchedule(ModuleOp module,
         std::optional<uint64_t> size = byteSize(result.getType());
         if (!size)
           return dispatch.emitError("dispatch result of type ")
-                 << result.getType() << " cannot be stored in a buffer",
+                     << result.getType() << " cannot be stored in a buffer",
                  failure();
         uint32_t id = newBuffer(BufferDesc::Kind::Transient, *size, step);
         bufferOf[result] = id;
@@ -250,9 +269,8 @@ FailureOr<BundleManifest> zellige::buildSchedule(ModuleOp module,
         if (buffer.kind != BufferDesc::Kind::Transient) {
           // Inputs, constants and buffers already given to another output
           // are copied into a buffer of the output's own.
-          uint32_t copy =
-              newBuffer(BufferDesc::Kind::Output, manifest.buffers[id].size,
-                        step);
+          uint32_t copy = newBuffer(BufferDesc::Kind::Output,
+                                    manifest.buffers[id].size, step);
           StepDesc stepDesc;
           stepDesc.kind = StepDesc::Kind::Copy;
           stepDesc.src = id;
@@ -262,17 +280,20 @@ FailureOr<BundleManifest> zellige::buildSchedule(ModuleOp module,
           id = copy;
         }
         manifest.buffers[id].kind = BufferDesc::Kind::Output;
-        FailureOr<TensorDesc> desc = describe(value, outputName, id, ret.getLoc());
+        FailureOr<TensorDesc> desc =
+            describe(value, outputName, id, ret.getLoc());
         if (failed(desc))
           return failure();
+        if (main.getResultAttr(i, "onnx.unsigned"))
+          desc->dtype = toUnsigned(desc->dtype);
         manifest.buffers[id].index = manifest.outputs.size();
         manifest.outputs.push_back(*desc);
       }
       continue;
     }
     return op.emitError("operation '")
-           << op.getName() << "' is left at model level after dispatch "
-           << "formation; it cannot be scheduled",
+               << op.getName() << "' is left at model level after dispatch "
+               << "formation; it cannot be scheduled",
            failure();
   }
 

@@ -93,13 +93,16 @@ Expected<std::unique_ptr<Session>> Session::create(const Bundle &bundle,
   }
 
   hal::Device &device = *s->device_;
-  Expected<std::unique_ptr<hal::Executable>> exe = device.loadExecutable(
-      *s->exeDesc, bundle.section(s->exeDesc->section), m);
-  if (!exe)
-    return makeError(formatv("{0}: cannot load the {1} executable: {2}",
-                             bundle.path(), s->exeDesc->target,
-                             toString(exe.takeError())));
-  s->exe = std::move(*exe);
+  // A model of only copies and views has no kernels to load.
+  if (!m.dispatches.empty()) {
+    Expected<std::unique_ptr<hal::Executable>> exe = device.loadExecutable(
+        *s->exeDesc, bundle.section(s->exeDesc->section), m);
+    if (!exe)
+      return makeError(formatv("{0}: cannot load the {1} executable: {2}",
+                               bundle.path(), s->exeDesc->target,
+                               toString(exe.takeError())));
+    s->exe = std::move(*exe);
+  }
 
   if (m.arenaSize) {
     Expected<std::unique_ptr<hal::Buffer>> arena = device.allocate(m.arenaSize);

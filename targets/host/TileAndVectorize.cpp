@@ -265,6 +265,12 @@ void HostTileAndVectorizePass::vectorizeAll(func::FuncOp func) {
   func.walk([&](linalg::LinalgOp op) {
     if (!op.hasPureTensorSemantics() || op.hasDynamicShape())
       return;
+    // Bool tensors are stored one byte per element, but LLVM loads and
+    // stores vectors of i1 as packed bits: keep them scalar.
+    auto isBool = [](Type t) { return getElementTypeOrSelf(t).isInteger(1); };
+    if (llvm::any_of(op->getOperandTypes(), isBool) ||
+        llvm::any_of(op->getResultTypes(), isBool))
+      return;
     int64_t elements = 1;
     for (int64_t r : op.getStaticLoopRanges())
       elements *= r;

@@ -175,6 +175,22 @@ struct ConvertONNXToLinalgPass
     ONNXTypeConverter converter;
     ErrorState errors;
 
+    // Unsigned integers become signless below; remember which model inputs
+    // and outputs were unsigned so that the bundle keeps their dtypes.
+    auto isUnsigned = [](Type type) {
+      return getElementTypeOrSelf(type).isUnsignedInteger();
+    };
+    UnitAttr unit = UnitAttr::get(ctx);
+    module.walk([&](func::FuncOp func) {
+      FunctionType type = func.getFunctionType();
+      for (auto [i, t] : llvm::enumerate(type.getInputs()))
+        if (isUnsigned(t))
+          func.setArgAttr(i, "onnx.unsigned", unit);
+      for (auto [i, t] : llvm::enumerate(type.getResults()))
+        if (isUnsigned(t))
+          func.setResultAttr(i, "onnx.unsigned", unit);
+    });
+
     RewritePatternSet patterns(ctx);
     patterns.add<ConstantLowering, ShapeLowering, SizeLowering,
                  ConstantOfShapeLowering>(converter, ctx, errors);

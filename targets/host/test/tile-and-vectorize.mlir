@@ -131,3 +131,25 @@ func.func @grouped(%in: memref<2x4x8x18x18xf32>, %w: memref<4x8x8x3x3xf32>, %b: 
   bufferization.materialize_in_destination %r in restrict writable %out : (tensor<2x4x8x16x16xf32>, memref<2x4x8x16x16xf32>) -> ()
   return
 }
+
+// -----
+
+// Bool tensors are one byte per element in memory, but LLVM vectors of i1
+// are packed bits: operations on i1 stay scalar (tiled linalg).
+
+// CHECK-LABEL: func.func @bool_and
+// CHECK-NOT:     vector.transfer_read {{.*}} vector<{{.*}}xi1>
+// CHECK:         linalg.generic
+// CHECK:           arith.andi {{.*}} : i1
+func.func @bool_and(%a: memref<4x16xi1>, %b: memref<4x16xi1>, %out: memref<4x16xi1>) attributes {kernel.config = #kernel.config<"elementwise", []>} {
+  %x = bufferization.to_tensor %a restrict : memref<4x16xi1> to tensor<4x16xi1>
+  %y = bufferization.to_tensor %b restrict : memref<4x16xi1> to tensor<4x16xi1>
+  %e = tensor.empty() : tensor<4x16xi1>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x, %y : tensor<4x16xi1>, tensor<4x16xi1>) outs(%e : tensor<4x16xi1>) {
+  ^bb0(%p: i1, %q: i1, %o: i1):
+    %v = arith.andi %p, %q : i1
+    linalg.yield %v : i1
+  } -> tensor<4x16xi1>
+  bufferization.materialize_in_destination %r in restrict writable %out : (tensor<4x16xi1>, memref<4x16xi1>) -> ()
+  return
+}
