@@ -2,7 +2,8 @@
 //
 // This file implements the driver registry and device lookup by name
 // ("host", "cuda:1"), with errors that tell a driver that is not built in
-// apart from one that cannot run on this machine.
+// apart from one that cannot run on this machine, and the buffer range
+// checks every driver shares.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,6 +27,37 @@ Driver::~Driver() = default;
 
 bool Device::canLoad(const ExecutableDesc &exe) const {
   return exe.target == kind();
+}
+
+Error checkRange(RangeUse use, uint64_t offset, uint64_t length,
+                 uint64_t bufferSize) {
+  if (offset <= bufferSize && length <= bufferSize - offset)
+    return Error::success();
+  StringRef what, preposition;
+  switch (use) {
+  case RangeUse::Read:
+    what = "read", preposition = "from";
+    break;
+  case RangeUse::Write:
+    what = "write", preposition = "to";
+    break;
+  case RangeUse::View:
+    what = "view", preposition = "of";
+    break;
+  }
+  return createStringError(
+      inconvertibleErrorCode(),
+      formatv("{0} of {1} bytes at offset {2} {3} a {4}-byte buffer", what,
+              length, offset, preposition, bufferSize));
+}
+
+Error checkCopySize(uint64_t size, uint64_t srcSize, uint64_t dstSize) {
+  if (size <= srcSize && size <= dstSize)
+    return Error::success();
+  return createStringError(inconvertibleErrorCode(),
+                           formatv("copy of {0} bytes from a {1}-byte buffer "
+                                   "to a {2}-byte buffer",
+                                   size, srcSize, dstSize));
 }
 
 namespace {

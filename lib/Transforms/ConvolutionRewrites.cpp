@@ -23,6 +23,31 @@ RankedTensorType staticTensorType(Value v) {
   return type && type.hasStaticShape() ? type : RankedTensorType();
 }
 
+/// The static tensor types of a 2-D convolution's input, filter and output.
+struct ConvTypes {
+  RankedTensorType in, filter, out;
+};
+
+/// The static tensor types of `op` (a depthwise_conv_2d_nchw_chw or a
+/// conv_2d_ngchw_gfchw) when it is on tensors, every operand has a static
+/// shape and its channel (resp. group) dimension is one: dimension 1 of the
+/// input and output and dimension 0 of the filter. Otherwise notifies a
+/// match failure that says it needs one static `dimension`.
+FailureOr<ConvTypes> matchUnitChannelConv(linalg::LinalgOp op,
+                                          PatternRewriter &rewriter,
+                                          StringRef dimension) {
+  if (!op.hasPureTensorSemantics())
+    return rewriter.notifyMatchFailure(op, "needs tensor semantics");
+  ConvTypes types{staticTensorType(op.getDpsInputs()[0]),
+                  staticTensorType(op.getDpsInputs()[1]),
+                  staticTensorType(op.getDpsInits()[0])};
+  if (!types.in || !types.filter || !types.out || types.in.getDimSize(1) != 1 ||
+      types.filter.getDimSize(0) != 1 || types.out.getDimSize(1) != 1)
+    return rewriter.notifyMatchFailure(op,
+                                       "needs one static " + dimension.str());
+  return types;
+}
+
 /// depthwise_conv_2d_nchw_chw with C == 1: the filter [1, KH, KW] becomes
 /// [1, 1, KH, KW] and the op a conv_2d_nchw_fchw with one input and one
 /// output channel. Input and output keep their shapes.
@@ -32,14 +57,10 @@ struct UnitChannelDepthwiseToConv
 
   LogicalResult matchAndRewrite(linalg::DepthwiseConv2DNchwChwOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!op.hasPureTensorSemantics())
-      return rewriter.notifyMatchFailure(op, "needs tensor semantics");
-    RankedTensorType inType = staticTensorType(op.getInputs()[0]);
-    RankedTensorType filterType = staticTensorType(op.getInputs()[1]);
-    RankedTensorType outType = staticTensorType(op.getOutputs()[0]);
-    if (!inType || !filterType || !outType || inType.getDimSize(1) != 1 ||
-        filterType.getDimSize(0) != 1 || outType.getDimSize(1) != 1)
-      return rewriter.notifyMatchFailure(op, "needs one static channel");
+    FailureOr<ConvTypes> types = matchUnitChannelConv(op, rewriter, "channel");
+    if (failed(types))
+      return failure();
+    RankedTensorType filterType = types->filter, outType = types->out;
     Location loc = op.getLoc();
     auto filter4d = RankedTensorType::get(
         {1, 1, filterType.getDimSize(1), filterType.getDimSize(2)},
@@ -63,14 +84,10 @@ struct UnitGroupConvToConv : OpRewritePattern<linalg::Conv2DNgchwGfchwOp> {
 
   LogicalResult matchAndRewrite(linalg::Conv2DNgchwGfchwOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!op.hasPureTensorSemantics())
-      return rewriter.notifyMatchFailure(op, "needs tensor semantics");
-    RankedTensorType inType = staticTensorType(op.getInputs()[0]);
-    RankedTensorType filterType = staticTensorType(op.getInputs()[1]);
-    RankedTensorType outType = staticTensorType(op.getOutputs()[0]);
-    if (!inType || !filterType || !outType || inType.getDimSize(1) != 1 ||
-        filterType.getDimSize(0) != 1 || outType.getDimSize(1) != 1)
-      return rewriter.notifyMatchFailure(op, "needs one static group");
+    FailureOr<ConvTypes> types = matchUnitChannelConv(op, rewriter, "group");
+    if (failed(types))
+      return failure();
+    RankedTensorType outType = types->out;
     Location loc = op.getLoc();
     // N x 1 x C x H x W -> N x C x H x W; 1 x F x C x KH x KW -> F x C x ...
     SmallVector<ReassociationIndices> batchGroup{{0, 1}, {2}, {3}, {4}};

@@ -14,7 +14,6 @@
 #include "zellige/Codegen/GPU/GPUTarget.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "mlir/IR/Builders.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -57,14 +56,8 @@ protected:
                            const TargetOptions &options,
                            StringRef dir) const override {
     // PTX of this kernel alone: a copy of the module without the others.
-    OpBuilder builder(kernels.getContext());
-    auto single = cast<gpu::GPUModuleOp>(builder.clone(*kernels));
-    for (auto other :
-         llvm::make_early_inc_range(single.getOps<gpu::GPUFuncOp>()))
-      if (other.getName() != kernel.getName())
-        other.erase();
-    FailureOr<std::string> ptx = cuda::translateToPTX(single, arch(options));
-    single.erase();
+    OwningOpRef<gpu::GPUModuleOp> single = cloneWithOnlyKernel(kernels, kernel);
+    FailureOr<std::string> ptx = cuda::translateToPTX(*single, arch(options));
     if (failed(ptx) ||
         failed(writeKernelFile(kernel, dir, (kernel.getName() + ".ptx").str(),
                                *ptx)))

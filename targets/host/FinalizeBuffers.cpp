@@ -12,9 +12,10 @@
 
 #include "targets/host/Passes.h"
 
+#include "zellige/Transforms/BufferUtils.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
@@ -79,32 +80,9 @@ struct HostFinalizeBuffersPass
           memref::DeallocOp::create(rewriter, ret.getLoc(), buffer);
       });
 
-    // Copies become linalg.copy, lowered with the rest below.
-    SmallVector<memref::CopyOp> copies;
-    func.walk([&](memref::CopyOp copy) { copies.push_back(copy); });
-    for (memref::CopyOp copy : copies) {
-      rewriter.setInsertionPoint(copy);
-      linalg::CopyOp::create(rewriter, copy.getLoc(), copy.getSource(),
-                             copy.getTarget());
-      rewriter.eraseOp(copy);
-    }
-
-    // Whatever linalg is left (not vectorizable) becomes loops.
-    SmallVector<linalg::LinalgOp> leftovers;
-    func.walk([&](linalg::LinalgOp op) { leftovers.push_back(op); });
-    for (linalg::LinalgOp op : leftovers) {
-      if (!op.hasPureBufferSemantics()) {
-        op->emitError("host target: linalg operation left on tensors after "
-                      "bufferization");
-        return signalPassFailure();
-      }
-      rewriter.setInsertionPoint(op);
-      if (failed(linalg::linalgOpToLoops(rewriter, op))) {
-        op->emitError("host target: cannot lower to loops");
-        return signalPassFailure();
-      }
-      rewriter.eraseOp(op);
-    }
+    // Copies and whatever linalg is left (not vectorizable) become loops.
+    if (failed(lowerCopiesAndLinalgToLoops(func, "host")))
+      return signalPassFailure();
   }
 };
 } // namespace

@@ -13,7 +13,6 @@
 #include "zellige/Codegen/GPU/GPUTarget.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "mlir/IR/Builders.h"
 
 #include <cstring>
 
@@ -54,14 +53,8 @@ protected:
   LogicalResult dumpKernel(gpu::GPUModuleOp kernels, gpu::GPUFuncOp kernel,
                            const TargetOptions &options,
                            StringRef dir) const override {
-    OpBuilder builder(kernels.getContext());
-    auto single = cast<gpu::GPUModuleOp>(builder.clone(*kernels));
-    for (auto other :
-         llvm::make_early_inc_range(single.getOps<gpu::GPUFuncOp>()))
-      if (other.getName() != kernel.getName())
-        other.erase();
-    FailureOr<std::vector<uint32_t>> words = spv::translateToSPIRV(single);
-    single.erase();
+    OwningOpRef<gpu::GPUModuleOp> single = cloneWithOnlyKernel(kernels, kernel);
+    FailureOr<std::vector<uint32_t>> words = spv::translateToSPIRV(*single);
     if (failed(words))
       return failure();
     std::vector<uint8_t> bytes = toBytes(*words);

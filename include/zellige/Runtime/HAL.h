@@ -52,6 +52,22 @@ private:
   uint64_t size_;
 };
 
+/// What a byte range of a buffer is checked for; it picks the words of the
+/// error checkRange() returns.
+enum class RangeUse { Read, Write, View };
+
+/// Success when `length` bytes at `offset` lie within a buffer of
+/// `bufferSize` bytes; else the error every driver reports for it, e.g.
+/// "read of 8 bytes at offset 4 from a 10-byte buffer" ("write ... to a",
+/// "view ... of a").
+llvm::Error checkRange(RangeUse use, uint64_t offset, uint64_t length,
+                       uint64_t bufferSize);
+
+/// Success when a copy of the first `size` bytes of a `srcSize`-byte buffer
+/// to a `dstSize`-byte buffer stays within both; else the error "copy of
+/// <size> bytes from a <srcSize>-byte buffer to a <dstSize>-byte buffer".
+llvm::Error checkCopySize(uint64_t size, uint64_t srcSize, uint64_t dstSize);
+
 /// A loaded target executable: one entry point per bundle dispatch.
 class Executable {
 public:

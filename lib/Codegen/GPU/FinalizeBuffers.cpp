@@ -9,11 +9,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "zellige/Codegen/GPU/Passes.h"
+#include "zellige/Transforms/BufferUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -121,30 +121,8 @@ struct GPUFinalizeBuffersPass
       rewriter.replaceOp(alloc, replacement);
     }
 
-    SmallVector<memref::CopyOp> copies;
-    func.walk([&](memref::CopyOp copy) { copies.push_back(copy); });
-    for (memref::CopyOp copy : copies) {
-      rewriter.setInsertionPoint(copy);
-      linalg::CopyOp::create(rewriter, copy.getLoc(), copy.getSource(),
-                             copy.getTarget());
-      rewriter.eraseOp(copy);
-    }
-
-    SmallVector<linalg::LinalgOp> leftovers;
-    func.walk([&](linalg::LinalgOp op) { leftovers.push_back(op); });
-    for (linalg::LinalgOp op : leftovers) {
-      if (!op.hasPureBufferSemantics()) {
-        op->emitError("GPU target: linalg operation left on tensors after "
-                      "bufferization");
-        return signalPassFailure();
-      }
-      rewriter.setInsertionPoint(op);
-      if (failed(linalg::linalgOpToLoops(rewriter, op))) {
-        op->emitError("GPU target: cannot lower to loops");
-        return signalPassFailure();
-      }
-      rewriter.eraseOp(op);
-    }
+    if (failed(lowerCopiesAndLinalgToLoops(func, "GPU")))
+      return signalPassFailure();
   }
 };
 } // namespace

@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -105,4 +106,17 @@ LogicalResult zellige::writeKernelFile(Operation *anchor, StringRef dir,
            << "cannot write '" << path << "': " << ec.message();
   os << contents;
   return success();
+}
+
+OwningOpRef<gpu::GPUModuleOp>
+zellige::cloneWithOnlyKernel(gpu::GPUModuleOp kernels, gpu::GPUFuncOp kernel) {
+  // A builder without an insertion point leaves the clone detached.
+  OpBuilder builder(kernels.getContext());
+  OwningOpRef<gpu::GPUModuleOp> single =
+      cast<gpu::GPUModuleOp>(builder.clone(*kernels));
+  for (auto other :
+       llvm::make_early_inc_range(single->getOps<gpu::GPUFuncOp>()))
+    if (other.getName() != kernel.getName())
+      other.erase();
+  return single;
 }

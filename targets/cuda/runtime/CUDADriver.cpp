@@ -470,10 +470,8 @@ public:
   void *hostPointer() override { return nullptr; }
 
   Error read(uint64_t at, MutableArrayRef<uint8_t> out) override {
-    if (at > size() || out.size() > size() - at)
-      return makeError(formatv("read of {0} bytes at offset {1} from a "
-                               "{2}-byte buffer",
-                               out.size(), at, size()));
+    if (Error e = hal::checkRange(hal::RangeUse::Read, at, out.size(), size()))
+      return e;
     if (out.empty())
       return Error::success();
     CudaContext &ctx = context();
@@ -490,10 +488,8 @@ public:
   Error write(uint64_t at, ArrayRef<uint8_t> in) override {
     if (readOnly)
       return makeError("write to a constant buffer");
-    if (at > size() || in.size() > size() - at)
-      return makeError(formatv("write of {0} bytes at offset {1} to a "
-                               "{2}-byte buffer",
-                               in.size(), at, size()));
+    if (Error e = hal::checkRange(hal::RangeUse::Write, at, in.size(), size()))
+      return e;
     if (in.empty())
       return Error::success();
     CudaContext &ctx = context();
@@ -644,10 +640,9 @@ public:
     CudaBuffer *p = ctx->lookup(&parent);
     if (!p)
       return makeError("view of a buffer that is not a buffer of " + ctx->name);
-    if (offset > parent.size() || size > parent.size() - offset)
-      return makeError(formatv("view of {0} bytes at offset {1} of a "
-                               "{2}-byte buffer",
-                               size, offset, parent.size()));
+    if (Error e =
+            hal::checkRange(hal::RangeUse::View, offset, size, parent.size()))
+      return std::move(e);
     return std::make_unique<CudaBuffer>(p->allocation(),
                                         p->offsetInAllocation() + offset, size,
                                         p->isReadOnly());
@@ -708,10 +703,8 @@ Error CudaDevice::copy(hal::Buffer &src, hal::Buffer &dst, uint64_t size) {
                      ctx->name);
   if (d->isReadOnly())
     return makeError("copy to a constant buffer");
-  if (size > src.size() || size > dst.size())
-    return makeError(formatv("copy of {0} bytes from a {1}-byte buffer to "
-                             "a {2}-byte buffer",
-                             size, src.size(), dst.size()));
+  if (Error e = hal::checkCopySize(size, src.size(), dst.size()))
+    return e;
   CUdeviceptr from = s->address(), to = d->address();
   if (size == 0 || from == to)
     return Error::success();

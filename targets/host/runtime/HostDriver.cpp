@@ -77,10 +77,9 @@ public:
   void *hostPointer() override { return data; }
 
   Error read(uint64_t offset, MutableArrayRef<uint8_t> out) override {
-    if (offset > size() || out.size() > size() - offset)
-      return makeError(formatv("read of {0} bytes at offset {1} from a "
-                               "{2}-byte buffer",
-                               out.size(), offset, size()));
+    if (Error e =
+            hal::checkRange(hal::RangeUse::Read, offset, out.size(), size()))
+      return e;
     if (!out.empty())
       std::memcpy(out.data(), data + offset, out.size());
     return Error::success();
@@ -89,10 +88,9 @@ public:
   Error write(uint64_t offset, ArrayRef<uint8_t> in) override {
     if (readOnly)
       return makeError("write to a constant buffer");
-    if (offset > size() || in.size() > size() - offset)
-      return makeError(formatv("write of {0} bytes at offset {1} to a "
-                               "{2}-byte buffer",
-                               in.size(), offset, size()));
+    if (Error e =
+            hal::checkRange(hal::RangeUse::Write, offset, in.size(), size()))
+      return e;
     if (!in.empty())
       std::memcpy(data + offset, in.data(), in.size());
     return Error::success();
@@ -295,10 +293,9 @@ public:
     auto *p = static_cast<uint8_t *>(parent.hostPointer());
     if (!p)
       return makeError("view of a buffer that is not host memory");
-    if (offset > parent.size() || size > parent.size() - offset)
-      return makeError(formatv("view of {0} bytes at offset {1} of a "
-                               "{2}-byte buffer",
-                               size, offset, parent.size()));
+    if (Error e =
+            hal::checkRange(hal::RangeUse::View, offset, size, parent.size()))
+      return std::move(e);
     return std::make_unique<HostBuffer>(size, p + offset, /*owned=*/false,
                                         /*readOnly=*/false);
   }
@@ -326,10 +323,8 @@ public:
     auto *d = static_cast<uint8_t *>(dst.hostPointer());
     if (!s || !d)
       return makeError("copy between buffers that are not host memory");
-    if (size > src.size() || size > dst.size())
-      return makeError(formatv("copy of {0} bytes from a {1}-byte buffer to "
-                               "a {2}-byte buffer",
-                               size, src.size(), dst.size()));
+    if (Error e = hal::checkCopySize(size, src.size(), dst.size()))
+      return e;
     if (size)
       std::memmove(d, s, size);
     return Error::success();

@@ -461,10 +461,9 @@ public:
   void *hostPointer() override { return nullptr; }
 
   Error read(uint64_t offset, MutableArrayRef<uint8_t> out) override {
-    if (offset > size() || out.size() > size() - offset)
-      return makeError(formatv("read of {0} bytes at offset {1} from a "
-                               "{2}-byte buffer",
-                               out.size(), offset, size()));
+    if (Error e =
+            hal::checkRange(hal::RangeUse::Read, offset, out.size(), size()))
+      return e;
     if (out.empty())
       return Error::success();
     if (cl_int err =
@@ -477,10 +476,9 @@ public:
   Error write(uint64_t offset, ArrayRef<uint8_t> in) override {
     if (readOnly)
       return makeError("write to a constant buffer");
-    if (offset > size() || in.size() > size() - offset)
-      return makeError(formatv("write of {0} bytes at offset {1} to a "
-                               "{2}-byte buffer",
-                               in.size(), offset, size()));
+    if (Error e =
+            hal::checkRange(hal::RangeUse::Write, offset, in.size(), size()))
+      return e;
     if (in.empty())
       return Error::success();
     if (cl_int err =
@@ -814,10 +812,9 @@ OpenCLDevice::createView(hal::Buffer &parentBuffer, uint64_t offset,
   if (!parent)
     return makeError("view of a buffer that is not of device '" + state->name +
                      "'");
-  if (offset > parent->size() || size > parent->size() - offset)
-    return makeError(formatv("view of {0} bytes at offset {1} of a "
-                             "{2}-byte buffer",
-                             size, offset, parent->size()));
+  if (Error e =
+          hal::checkRange(hal::RangeUse::View, offset, size, parent->size()))
+    return std::move(e);
   // A view of nothing aliases nothing: it gets its own (empty) buffer.
   if (size == 0)
     return allocate(0, parent->readOnly ? CL_MEM_READ_ONLY : CL_MEM_READ_WRITE,
@@ -852,10 +849,8 @@ Error OpenCLDevice::copy(hal::Buffer &srcBuffer, hal::Buffer &dstBuffer,
   if (!src || !dst)
     return makeError("copy between buffers that are not all of device '" +
                      state->name + "'");
-  if (size > src->size() || size > dst->size())
-    return makeError(formatv("copy of {0} bytes from a {1}-byte buffer to "
-                             "a {2}-byte buffer",
-                             size, src->size(), dst->size()));
+  if (Error e = hal::checkCopySize(size, src->size(), dst->size()))
+    return e;
   if (dst->readOnly)
     return makeError("copy to a constant buffer");
   if (size == 0)

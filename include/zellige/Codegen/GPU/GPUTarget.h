@@ -14,6 +14,8 @@
 
 #include "zellige/Target/Target.h"
 
+#include "mlir/IR/OwningOpRef.h"
+
 namespace mlir {
 namespace gpu {
 class GPUFuncOp;
@@ -56,6 +58,13 @@ protected:
 mlir::LogicalResult writeKernelFile(mlir::Operation *anchor,
                                     llvm::StringRef dir, llvm::StringRef name,
                                     llvm::StringRef contents);
+
+/// A detached copy of `kernels` that holds `kernel` (one of its gpu.funcs)
+/// and no other kernel, to serialize one kernel on its own (e.g. for
+/// `--dump-kernels`). The copy is destroyed with the returned reference.
+mlir::OwningOpRef<mlir::gpu::GPUModuleOp>
+cloneWithOnlyKernel(mlir::gpu::GPUModuleOp kernels,
+                    mlir::gpu::GPUFuncOp kernel);
 
 } // namespace zellige
 
