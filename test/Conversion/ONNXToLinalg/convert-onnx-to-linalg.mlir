@@ -36,9 +36,11 @@ func.func @constant(%a: tensor<2xf32>) -> tensor<2xf32> {
 
 // -----
 
-// Unsigned tensors become signless, with unsigned division and comparison.
+// Unsigned tensors become signless, with unsigned division and comparison;
+// `onnx.unsigned` marks the function's unsigned arguments and results so that
+// the bundle keeps their dtypes.
 // CHECK-LABEL: func.func @unsigned
-//  CHECK-SAME:   (%{{.*}}: tensor<4xi8>, %{{.*}}: tensor<4xi8>) -> (tensor<4xi8>, tensor<4xi1>)
+//  CHECK-SAME:   (%{{.*}}: tensor<4xi8> {onnx.unsigned}, %{{.*}}: tensor<4xi8> {onnx.unsigned}) -> (tensor<4xi8> {onnx.unsigned}, tensor<4xi1>)
 //       CHECK:   arith.constant dense<[1, 2, 3, -1]> : tensor<4xi8>
 //       CHECK:     arith.divui
 //       CHECK:     arith.cmpi ult
