@@ -32,6 +32,8 @@ public:
   }
 
 protected:
+  StringRef getExecutableFormat() const override { return "ptx"; }
+
   static std::string arch(const TargetOptions &options) {
     return options.arch.empty() ? kDefaultArch.str() : options.arch;
   }
@@ -46,7 +48,6 @@ protected:
     FailureOr<std::string> ptx = cuda::translateToPTX(kernels, arch(options));
     if (failed(ptx))
       return failure();
-    executable.format = "ptx";
     executable.bytes.assign(ptx->begin(), ptx->end());
     executable.properties["arch"] = arch(options);
     return success();

@@ -26,6 +26,8 @@ public:
   }
 
 protected:
+  StringRef getExecutableFormat() const override { return "opencl-c"; }
+
   std::string getDefaultProfile(const TargetOptions &options) const override {
     // --arch names a built-in profile directly, e.g. --arch pocl-cpu.
     return options.arch.empty() ? "opencl-generic" : options.arch;
@@ -40,7 +42,6 @@ protected:
     emitter.flavor = csource::Flavor::OpenCL;
     if (failed(csource::emitKernelSource(kernels, emitter, os)))
       return failure();
-    executable.format = "opencl-c";
     executable.bytes.assign(source.begin(), source.end());
     return success();
   }

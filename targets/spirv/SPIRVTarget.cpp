@@ -29,6 +29,8 @@ public:
   }
 
 protected:
+  StringRef getExecutableFormat() const override { return "spirv"; }
+
   std::string getDefaultProfile(const TargetOptions &options) const override {
     return options.arch.empty() ? "opencl-generic" : options.arch;
   }
@@ -45,7 +47,6 @@ protected:
     FailureOr<std::vector<uint32_t>> words = spv::translateToSPIRV(kernels);
     if (failed(words))
       return failure();
-    executable.format = "spirv";
     executable.bytes = toBytes(*words);
     return success();
   }

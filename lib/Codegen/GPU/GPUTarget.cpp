@@ -62,8 +62,9 @@ GPUTargetBackend::serialize(ModuleOp module,
     if (candidate.getName() == "kernels")
       kernels = candidate;
   TargetExecutable executable;
+  executable.format = getExecutableFormat().str();
   if (!kernels) {
-    // A model without dispatches has no kernels.
+    // A model without dispatches (only views and copies) has no kernels.
     if (module.getOps<func::FuncOp>().empty())
       return executable;
     return module.emitError() << getName()

@@ -41,6 +41,9 @@ public:
 protected:
   /// The built-in profile used when `--profile` is not given.
   virtual std::string getDefaultProfile(const TargetOptions &options) const = 0;
+  /// The executable format serializeKernels writes ("opencl-c", "ptx", ...);
+  /// also recorded for a model without kernels.
+  virtual llvm::StringRef getExecutableFormat() const = 0;
   /// Fills `executable.format` and `executable.bytes` from the kernels.
   virtual mlir::LogicalResult
   serializeKernels(mlir::gpu::GPUModuleOp kernels, const TargetOptions &options,
