@@ -1,13 +1,22 @@
 #!/usr/bin/env python3
-# ===- matmul.py - Zellige vs OpenBLAS single-thread matmul benchmark -------===#
+# ===- matmul.py - Zellige vs OpenBLAS / CLBlast matmul benchmark ----------===#
 #
-# This file implements the host GEMM benchmark: for each size N (512 and 1024
-# by default) it generates the matmulN model (scripts/models/make_models.py),
-# compiles it with `zellige compile --target host`, checks the output against
-# the onnxruntime reference, times it with `zellige run --threads 1 --repeat R`
-# and times OpenBLAS's cblas_sgemm with build/bin/sgemm_openblas in the same
-# run. It prints a table (or, with --markdown, one to paste into
-# docs/performance.md together with the machine and the date).
+# This file implements the GEMM benchmark: for each size N (512 and 1024 by
+# default) it generates the matmulN model (scripts/models/make_models.py),
+# compiles it with `zellige compile`, checks the output against the
+# onnxruntime reference, times it with `zellige run --repeat R` and times a
+# vendor SGEMM on the same device in the same run:
+#
+# - `--target host` (the default): `zellige run --device host --threads T`
+#   against OpenBLAS's cblas_sgemm (build/bin/sgemm_openblas);
+# - `--target opencl`: `zellige run --device opencl:D` against CLBlast's SGEMM
+#   on the same OpenCL device (build/bin/sgemm_clblast --device D).
+#
+# With --profiles and --kernel-config it times several compilations of the
+# same model (device profiles, hand-set knobs), one table row each, every row
+# with its own reference run next to it. It prints a table (or, with
+# --markdown, one to paste into docs/performance.md together with the machine
+# and the date).
 #
 # Not part of ctest: timings are reported, never asserted.
 #
@@ -65,20 +74,40 @@ def parse_latency(text, what):
     return float(m.group(1)), float(m.group(3))
 
 
-def bench_size(args, n, work):
-    name = "matmul%d" % n
-    if name not in make_models.MODELS:
-        raise BenchError("no model %s in make_models.py" % name)
-    mdir = make_models.write_model(name, work, verbose=False)
-    bundle = os.path.join(mdir, "model.zlg")
-    out_dir = os.path.join(mdir, "out")
-    flops = 2.0 * n * n * n
-    row = {"n": n}
+LATENCY_COPIES_RE = re.compile(
+    r"latency with copies: median ([0-9.eE+-]+) ms")
 
+
+def gflops(n, ms):
+    return 2.0 * n * n * n / (ms * 1e-3) / 1e9
+
+
+def variants(args):
+    """(label, extra `zellige compile` arguments) for each row of a size."""
+    out = []
+    for profile in args.profiles.split(","):
+        if profile in ("", "default"):
+            out.append(("default", []))
+        else:
+            out.append(("profile " + profile, ["--profile", profile]))
+    if args.kernel_config:
+        label = "knobs " + os.path.basename(args.kernel_config)
+        out.append((label, ["--kernel-config", args.kernel_config]))
+    return out
+
+
+def zellige_row(args, n, mdir, label, extra):
+    name = "matmul%d" % n
+    tag = re.sub(r"[^A-Za-z0-9_.-]", "_", label)
+    bundle = os.path.join(mdir, "model-%s.zlg" % tag)
+    out_dir = os.path.join(mdir, "out-" + tag)
     run([args.zellige, "compile", os.path.join(mdir, "model.onnx"),
-         "--target", "host", "-o", bundle], args.timeout)
-    text = run([args.zellige, "run", bundle, "--device", "host",
-                "--threads", str(args.threads), "--repeat", str(args.repeat),
+         "--target", args.target, "-o", bundle] + extra, args.timeout)
+    device = ["--device", "host", "--threads", str(args.threads)]
+    if args.target == "opencl":
+        device = ["--device", "opencl:%d" % args.device]
+    text = run([args.zellige, "run", bundle] + device +
+               ["--repeat", str(args.repeat),
                 "--input", "a=" + os.path.join(mdir, "a.npy"),
                 "--input", "b=" + os.path.join(mdir, "b.npy"),
                 "--output-dir", out_dir], args.timeout)
@@ -86,20 +115,47 @@ def bench_size(args, n, work):
     ref = np.load(os.path.join(mdir, "c.ref.npy"))
     if got.shape != ref.shape or not np.allclose(got, ref, rtol=1e-3,
                                                  atol=1e-5):
-        raise BenchError("zellige's %s output differs from the reference "
+        raise BenchError("zellige's %s (%s) output differs from the reference "
                          "(max abs error %g); not timing a wrong kernel" %
-                         (name, float(np.abs(got - ref).max())
+                         (name, label, float(np.abs(got - ref).max())
                           if got.shape == ref.shape else float("nan")))
+    row = {"n": n, "variant": label}
     row["zlg_ms"], row["zlg_min"] = parse_latency(text, "zellige run")
-    row["zlg_gflops"] = flops / (row["zlg_ms"] * 1e-3) / 1e9
-
-    if args.openblas:
-        text = run([args.openblas, str(n), str(n), str(n), "--repeat",
-                    str(args.repeat), "--threads", str(args.threads)],
-                   args.timeout)
-        row["blas_ms"], row["blas_min"] = parse_latency(text, "sgemm_openblas")
-        row["blas_gflops"] = flops / (row["blas_ms"] * 1e-3) / 1e9
+    row["zlg_gflops"] = gflops(n, row["zlg_ms"])
     return row
+
+
+def reference_timing(args, n, row):
+    """Times the vendor SGEMM for row's size right after zellige's run."""
+    if not args.reference:
+        return
+    what = os.path.basename(args.reference)
+    cmd = [args.reference, str(n), str(n), str(n), "--repeat",
+           str(args.repeat)]
+    if args.target == "opencl":
+        cmd += ["--device", str(args.device)]
+    else:
+        cmd += ["--threads", str(args.threads)]
+    text = run(cmd, args.timeout)
+    row["ref_ms"], row["ref_min"] = parse_latency(text, what)
+    row["ref_gflops"] = gflops(n, row["ref_ms"])
+    m = LATENCY_COPIES_RE.search(text)
+    if m:
+        row["ref_copies_ms"] = float(m.group(1))
+
+
+def bench_size(args, n, work):
+    name = "matmul%d" % n
+    if name not in make_models.MODELS:
+        raise BenchError("no model %s in make_models.py" % name)
+    mdir = make_models.write_model(name, work, verbose=False)
+    rows = []
+    for label, extra in variants(args):
+        print("  %s ..." % label, file=sys.stderr, flush=True)
+        row = zellige_row(args, n, mdir, label, extra)
+        reference_timing(args, n, row)
+        rows.append(row)
+    return rows
 
 
 def cpu_name():
@@ -117,29 +173,50 @@ def fmt(row, key, spec):
     return spec % row[key] if key in row else "n/a"
 
 
+def ref_name(args):
+    return "CLBlast" if args.target == "opencl" else "OpenBLAS"
+
+
 def print_table(rows, args):
-    has_blas = any("blas_ms" in r for r in rows)
-    header = ["size", "zellige ms", "zellige GFLOP/s", "OpenBLAS ms",
-              "OpenBLAS GFLOP/s", "zellige/OpenBLAS time"]
+    ref = ref_name(args)
+    has_ref = any("ref_ms" in r for r in rows)
+    has_copies = any("ref_copies_ms" in r for r in rows)
+    header = ["size", "variant", "zellige ms", "zellige GFLOP/s", ref + " ms",
+              ref + " GFLOP/s"]
+    if has_copies:
+        header.append(ref + " + copies ms")
+    header.append("zellige / %s throughput" % ref)
     lines = []
     for r in rows:
-        ratio = ("%.2fx" % (r["zlg_ms"] / r["blas_ms"])
-                 if "blas_ms" in r else "n/a")
-        lines.append(["%d^3" % r["n"], fmt(r, "zlg_ms", "%.3f"),
-                      fmt(r, "zlg_gflops", "%.1f"), fmt(r, "blas_ms", "%.3f"),
-                      fmt(r, "blas_gflops", "%.1f"), ratio])
+        ratio = ("%.3fx" % (r["ref_ms"] / r["zlg_ms"])
+                 if "ref_ms" in r else "n/a")
+        line = ["%d^3" % r["n"], r["variant"], fmt(r, "zlg_ms", "%.3f"),
+                fmt(r, "zlg_gflops", "%.2f"), fmt(r, "ref_ms", "%.3f"),
+                fmt(r, "ref_gflops", "%.2f")]
+        if has_copies:
+            line.append(fmt(r, "ref_copies_ms", "%.3f"))
+        lines.append(line + [ratio])
     if args.markdown:
-        print("Host f32 matmul, %d thread(s), median of %d runs "
-              "(bench/matmul.py)\n" % (args.threads, args.repeat))
+        if args.target == "opencl":
+            print("OpenCL f32 matmul on opencl:%d, median of %d runs "
+                  "(bench/matmul.py --target opencl)\n" %
+                  (args.device, args.repeat))
+        else:
+            print("Host f32 matmul, %d thread(s), median of %d runs "
+                  "(bench/matmul.py)\n" % (args.threads, args.repeat))
         print("- Machine: %s, %d logical CPUs, %s" %
               (cpu_name(), os.cpu_count() or 0, platform.platform()))
         print("- Date: %s" % datetime.date.today().isoformat())
-        print("- Reference: OpenBLAS cblas_sgemm in the same run%s\n" %
-              ("" if has_blas else " (not available: build sgemm_openblas)"))
+        print("- Reference: %s in the same run%s\n" %
+              ("CLBlast CLBlastSgemm on the same device"
+               if args.target == "opencl" else "OpenBLAS cblas_sgemm",
+               "" if has_ref else " (not available: build %s)" %
+               os.path.basename(args.reference or ref_binary(args))))
         print("| " + " | ".join(header) + " |")
-        print("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
+        print("|" + "|".join(["---", "---"] + ["---:"] * (len(header) - 2)) +
+              "|")
         for l in lines:
-            print("| " + " | ".join(l) + " |")
+            print("| " + " | ".join(l).replace("^3", "³") + " |")
         return
     widths = [max(len(h), *(len(l[i]) for l in lines))
               for i, h in enumerate(header)]
@@ -148,17 +225,38 @@ def print_table(rows, args):
         print("  ".join(c.rjust(w) for c, w in zip(l, widths)))
 
 
+def ref_binary(args):
+    return os.path.join(ROOT, "build", "bin",
+                        "sgemm_clblast" if args.target == "opencl"
+                        else "sgemm_openblas")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(
-        description="Time zellige's host matmul against OpenBLAS sgemm.")
+        description="Time zellige's matmul against OpenBLAS sgemm (host) or "
+        "CLBlast sgemm (OpenCL) on the same device.")
     p.add_argument("--zellige", default=os.path.join(ROOT, "build", "bin",
                                                      "zellige"))
-    p.add_argument("--openblas", default=os.path.join(ROOT, "build", "bin",
-                                                      "sgemm_openblas"),
-                   help="sgemm_openblas binary ('' to skip)")
+    p.add_argument("--target", choices=["host", "opencl"], default="host",
+                   help="host: against OpenBLAS; opencl: against CLBlast on "
+                   "the same OpenCL device")
+    p.add_argument("--reference", metavar="BIN",
+                   help="the vendor SGEMM binary (default build/bin/"
+                   "sgemm_openblas or build/bin/sgemm_clblast; '' to skip)")
+    p.add_argument("--openblas", dest="reference", metavar="BIN",
+                   help=argparse.SUPPRESS)
+    p.add_argument("--device", type=int, default=0,
+                   help="OpenCL device number, as `zellige devices` lists "
+                   "them (--target opencl)")
+    p.add_argument("--profiles", default="default",
+                   help="comma-separated device profiles to compile with, "
+                   "one row each ('default': no --profile)")
+    p.add_argument("--kernel-config", metavar="FILE",
+                   help="also time a compilation with these hand-set knobs")
     p.add_argument("--sizes", default="512,1024",
                    help="comma-separated N for N^3 matmuls")
-    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--threads", type=int, default=1,
+                   help="host thread count (--target host)")
     p.add_argument("--repeat", type=int, default=20)
     p.add_argument("--timeout", type=float, default=600)
     p.add_argument("--markdown", action="store_true",
@@ -166,11 +264,16 @@ def main(argv=None):
     p.add_argument("--keep", metavar="DIR", help="keep models and bundles here")
     args = p.parse_args(argv)
 
-    if args.openblas and not os.path.isfile(args.openblas):
-        print("matmul.py: warning: %s not found (build the sgemm_openblas "
-              "target); skipping the OpenBLAS reference" % args.openblas,
-              file=sys.stderr)
-        args.openblas = ""
+    if args.reference is None:
+        args.reference = ref_binary(args)
+    if args.reference and not os.path.isfile(args.reference):
+        print("matmul.py: warning: %s not found (build the %s target); "
+              "skipping the %s reference" %
+              (args.reference, os.path.basename(args.reference),
+               ref_name(args)), file=sys.stderr)
+        args.reference = ""
+    if args.kernel_config:
+        args.kernel_config = os.path.abspath(args.kernel_config)
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s]
     except ValueError:
@@ -181,8 +284,9 @@ def main(argv=None):
     rows = []
     try:
         for n in sizes:
-            print("matmul %d^3 ..." % n, file=sys.stderr, flush=True)
-            rows.append(bench_size(args, n, work))
+            print("matmul %d^3 on %s ..." % (n, args.target), file=sys.stderr,
+                  flush=True)
+            rows.extend(bench_size(args, n, work))
     except BenchError as e:
         print("matmul.py: error: %s" % e, file=sys.stderr)
         return 1
