@@ -210,6 +210,7 @@ std::optional<std::string> compare(const HostTensor &got,
 /// Whether a compiler message says the model uses something not supported.
 bool isUnsupported(StringRef message) {
   return message.contains("unsupported") || message.contains("not supported") ||
+         message.contains("does not support") ||
          message.contains("cannot import opset");
 }
 
