@@ -13,7 +13,12 @@
 //    and assigned at scf.yield;
 //  - 1-D vectors are OpenCL vector types (vloadN/vstoreN, overloaded
 //    built-ins, lane-by-lane code where OpenCL's semantics differ) or, in
-//    CUDA, small structs processed lane by lane.
+//    CUDA, small structs processed lane by lane;
+//  - f16 needs no extension in OpenCL (cl_khr_fp16 is optional): halves live
+//    in memory only (vload_half/vstore_half on `half *`; `ushort` arrays for
+//    local and private memory), every f16 register value is a float holding
+//    a half, and each f16 result that may not be one is rounded through half
+//    precision. CUDA stores `__half` and computes in float.
 // Integer ops keep MLIR's two's-complement semantics (wrapping i32/i64
 // arithmetic goes through unsigned types; index arithmetic is address
 // arithmetic and is assumed not to overflow), and floating-point ops keep
@@ -49,6 +54,7 @@ namespace {
 /// pragmas / includes, CUDA vector structs and helper functions. Gathered
 /// while the kernels are written; the maps keep the output deterministic.
 struct PreludeNeeds {
+  /// CUDA: cuda_fp16.h (OpenCL uses no extension for f16).
   bool f16 = false;
   bool f64 = false;
   /// CUDA vector structs, by name.
@@ -129,7 +135,8 @@ private:
   //===--------------------------------------------------------------------===//
 
   /// The C type of scalar `t` in registers or, with `inMemory`, as a memory
-  /// element (i1 is one byte in memory); "" if unsupported.
+  /// element (i1 is one byte in memory; an OpenCL f16 is a float in
+  /// registers and a `half` behind a pointer); "" if unsupported.
   std::string scalarTypeName(Type t, bool inMemory = false);
   /// The unsigned C type of integer or index type `t`.
   std::string unsignedTypeName(Type t);
@@ -166,6 +173,18 @@ private:
   /// The helper implementing arith.minimumf/maximumf on `t` (`max` picks
   /// which), added to the prelude on first use.
   std::string minMaxHelper(bool max, Type t);
+  /// OpenCL: the helper rounding a float (or, with `fromDouble`, a double)
+  /// scalar or `lanes`-lane vector to the nearest half (ties to even),
+  /// returned as float(s); added to the prelude on first use.
+  std::string halfRounding(int64_t lanes = 1, bool fromDouble = false);
+  /// OpenCL: the helper bitcasting between f16 (a float holding a half) and
+  /// i16, `toHalf` picking the direction; added to the prelude on first use.
+  std::string halfBitcast(bool toHalf);
+  /// OpenCL: whether `memref` holds f16 (read and written with
+  /// vload_half/vstore_half).
+  bool isHalfMemRef(Value memref);
+  /// OpenCL: the `half *` through which f16 memref `memref` is accessed.
+  std::string halfPointer(Value memref);
 
   //===--------------------------------------------------------------------===//
   // Statements
@@ -177,9 +196,11 @@ private:
   void declare(Value v, const std::string &expr);
   /// Writes the elementwise op `op` from `fn`: once on scalars, once on whole
   /// OpenCL vectors when `clNative` (the OpenCL expression is overloaded for
-  /// vectors with the same semantics), otherwise lane by lane.
-  LogicalResult emitElementwise(Operation *op, LaneFn fn,
-                                bool clNative = false);
+  /// vectors with the same semantics), otherwise lane by lane. In OpenCL, an
+  /// f16 result is rounded through half precision unless `exactOnHalf` (`fn`
+  /// yields a half already).
+  LogicalResult emitElementwise(Operation *op, LaneFn fn, bool clNative = false,
+                                bool exactOnHalf = false);
   /// The linearized offset of `indices` into memref `memref`.
   std::string linearIndex(Value memref, ValueRange indices);
   /// The address of element `index` of the array or pointer `base`.
@@ -238,6 +259,9 @@ private:
   DenseMap<Value, std::string> names;
   /// CUDA: the float literal of each inlined __half constant expression.
   llvm::StringMap<std::string> halfLiteralAsFloat;
+  /// OpenCL: the `half *` of each f16 `ushort` array (workgroup and private
+  /// attributions, allocas).
+  DenseMap<Value, std::string> halfArrayPointers;
   /// The kernel's body block (where a trailing gpu.return needs no
   /// statement).
   Block *kernelBody = nullptr;
@@ -274,8 +298,10 @@ std::string KernelEmitter::scalarTypeName(Type t, bool inMemory) {
     }
   }
   if (t.isF16()) {
+    if (isCL())
+      return inMemory ? "half" : "float";
     needs.f16 = true;
-    return isCL() ? "half" : "__half";
+    return "__half";
   }
   if (t.isF32())
     return "float";
@@ -351,7 +377,8 @@ std::string KernelEmitter::intLiteral(const APInt &value, Type t) {
 }
 
 std::string KernelEmitter::floatLiteral(APFloat value, Type t) {
-  // f16 values are written as float literals (every half is a float).
+  // f16 values are written as float literals (every half is a float); an
+  // OpenCL f16 register value is that float.
   bool isHalf = t.isF16();
   if (isHalf) {
     bool losesInfo = false;
@@ -402,10 +429,8 @@ std::string KernelEmitter::floatLiteral(APFloat value, Type t) {
     if (value.isNegative())
       text = "(" + text + ")";
   }
-  if (!isHalf)
+  if (!isHalf || isCL())
     return text;
-  if (isCL())
-    return "((half)" + text + ")";
   std::string expr = "__float2half(" + text + ")";
   halfLiteralAsFloat[expr] = text;
   return expr;
@@ -469,9 +494,8 @@ std::string KernelEmitter::signedResult(const std::string &e, Type t) {
 }
 
 std::string KernelEmitter::minMaxHelper(bool max, Type t) {
-  // CUDA computes __half in float; the float helper is exact for halves.
-  Type computeType =
-      !isCL() && t.isF16() ? Float32Type::get(t.getContext()) : t;
+  // f16 is computed in float; the float helper is exact for halves.
+  Type computeType = t.isF16() ? Float32Type::get(t.getContext()) : t;
   std::string type = scalarTypeName(computeType);
   std::string name = std::string("zlg_") + (max ? "maximumf" : "minimumf") +
                      "_f" + std::to_string(computeType.getIntOrFloatBitWidth());
@@ -493,6 +517,59 @@ std::string KernelEmitter::minMaxHelper(bool max, Type t) {
   return name;
 }
 
+std::string KernelEmitter::halfRounding(int64_t lanes, bool fromDouble) {
+  std::string n = lanes == 1 ? "" : std::to_string(lanes);
+  std::string name = "zlg_round_half" + n + (fromDouble ? "_f64" : "");
+  if (needs.helpers.count(name))
+    return name;
+  std::string text;
+  llvm::raw_string_ostream s(text);
+  // The halves go through private memory: vstore_half rounds, vload_half
+  // widens exactly.
+  std::string buffer = lanes == 1 ? "&b" : "b";
+  s << "// The " << (fromDouble ? "double" : "float") << n
+    << " rounded to the nearest half (ties to even), as float" << n << ".\n"
+    << "static inline float" << n << " " << name << "("
+    << (fromDouble ? "double" : "float") << n << " x) {\n"
+    << "  ushort b" << (lanes == 1 ? "" : "[" + n + "]") << ";\n"
+    << "  vstore_half" << n << "_rte(x, 0, (half *)" << buffer << ");\n"
+    << "  return vload_half" << n << "(0, (const half *)" << buffer << ");\n"
+    << "}\n";
+  needs.helpers[name] = text;
+  return name;
+}
+
+std::string KernelEmitter::halfBitcast(bool toHalf) {
+  std::string name = toHalf ? "zlg_short_as_half" : "zlg_half_as_short";
+  if (needs.helpers.count(name))
+    return name;
+  std::string text;
+  llvm::raw_string_ostream s(text);
+  if (toHalf)
+    s << "// arith.bitcast i16 to f16.\n"
+      << "static inline float " << name << "(short x) {\n"
+      << "  return vload_half(0, (const half *)&x);\n"
+      << "}\n";
+  else
+    s << "// arith.bitcast f16 to i16.\n"
+      << "static inline short " << name << "(float x) {\n"
+      << "  short b;\n"
+      << "  vstore_half_rte(x, 0, (half *)&b);\n"
+      << "  return b;\n"
+      << "}\n";
+  needs.helpers[name] = text;
+  return name;
+}
+
+bool KernelEmitter::isHalfMemRef(Value memref) {
+  return isCL() && cast<MemRefType>(memref.getType()).getElementType().isF16();
+}
+
+std::string KernelEmitter::halfPointer(Value memref) {
+  auto it = halfArrayPointers.find(memref);
+  return it != halfArrayPointers.end() ? it->second : names[memref];
+}
+
 //===----------------------------------------------------------------------===//
 // Statements
 //===----------------------------------------------------------------------===//
@@ -510,9 +587,18 @@ void KernelEmitter::declare(Value v, const std::string &expr) {
 }
 
 LogicalResult KernelEmitter::emitElementwise(Operation *op, LaneFn fn,
-                                             bool clNative) {
+                                             bool clNative, bool exactOnHalf) {
   Value result = op->getResult(0);
   auto vectorType = dyn_cast<VectorType>(result.getType());
+  // OpenCL computes f16 in float: round each result that may not be a half.
+  LaneFn laneFn = fn;
+  auto roundedLanes = [&](ArrayRef<std::string> operands) {
+    return halfRounding() + "(" + fn(operands) + ")";
+  };
+  bool roundsToHalf =
+      isCL() && !exactOnHalf && getElementTypeOrSelf(result.getType()).isF16();
+  if (roundsToHalf)
+    laneFn = roundedLanes;
   auto operandsAt = [&](StringRef lane) {
     SmallVector<std::string> exprs;
     for (Value operand : op->getOperands())
@@ -522,7 +608,11 @@ LogicalResult KernelEmitter::emitElementwise(Operation *op, LaneFn fn,
     return exprs;
   };
   if (!vectorType || (isCL() && clNative)) {
-    declare(result, fn(operandsAt("")));
+    std::string expr = fn(operandsAt(""));
+    if (roundsToHalf)
+      expr = halfRounding(vectorType ? vectorType.getNumElements() : 1) + "(" +
+             expr + ")";
+    declare(result, expr);
     return success();
   }
   std::string type = typeName(vectorType);
@@ -531,7 +621,7 @@ LogicalResult KernelEmitter::emitElementwise(Operation *op, LaneFn fn,
   os << type << " " << name << ";\n";
   if (isCL()) {
     for (int64_t i = 0; i < n; ++i)
-      os << name << openCLLane(i) << " = " << fn(operandsAt(openCLLane(i)))
+      os << name << openCLLane(i) << " = " << laneFn(operandsAt(openCLLane(i)))
          << ";\n";
     return success();
   }
@@ -604,9 +694,14 @@ std::string KernelEmitter::arrayDeclaration(StringRef qualifier, StringRef name,
   std::string declaration;
   if (!qualifier.empty())
     declaration = qualifier.str() + " ";
-  return declaration +
-         scalarTypeName(type.getElementType(), /*inMemory=*/true) + " " +
-         name.str() + "[" + std::to_string(type.getNumElements()) + "];";
+  // OpenCL declares no `half` arrays without cl_khr_fp16: f16 arrays are
+  // ushort arrays accessed through `half *` (see halfPointer).
+  std::string element =
+      isCL() && type.getElementType().isF16()
+          ? std::string("ushort")
+          : scalarTypeName(type.getElementType(), /*inMemory=*/true);
+  return declaration + element + " " + name.str() + "[" +
+         std::to_string(type.getNumElements()) + "];";
 }
 
 LogicalResult KernelEmitter::emitKernel(gpu::GPUFuncOp kernel) {
@@ -699,6 +794,8 @@ LogicalResult KernelEmitter::emitKernel(gpu::GPUFuncOp kernel) {
              << attribution.getType() << " as " << flavorName();
     std::string name = "wg" + std::to_string(i);
     names[attribution] = name;
+    if (isHalfMemRef(attribution))
+      halfArrayPointers[attribution] = "(__local half *)" + name;
     os << arrayDeclaration(isCL() ? "__local" : "__shared__", name,
                            cast<MemRefType>(attribution.getType()))
        << "\n";
@@ -711,6 +808,8 @@ LogicalResult KernelEmitter::emitKernel(gpu::GPUFuncOp kernel) {
              << attribution.getType() << " as " << flavorName();
     std::string name = "priv" + std::to_string(i);
     names[attribution] = name;
+    if (isHalfMemRef(attribution))
+      halfArrayPointers[attribution] = "(half *)" + name;
     os << arrayDeclaration("", name, cast<MemRefType>(attribution.getType()))
        << "\n";
   }
@@ -781,15 +880,24 @@ LogicalResult KernelEmitter::emitOp(Operation &op) {
             });
           })
       .Case([&](memref::LoadOp load) {
-        std::string element = names[load.getMemRef()] + "[" +
-                              linearIndex(load.getMemRef(), load.getIndices()) +
-                              "]";
+        std::string index = linearIndex(load.getMemRef(), load.getIndices());
+        if (isHalfMemRef(load.getMemRef())) {
+          declare(load.getResult(), "vload_half(" + index + ", " +
+                                        halfPointer(load.getMemRef()) + ")");
+          return success();
+        }
+        std::string element = names[load.getMemRef()] + "[" + index + "]";
         declare(load.getResult(), fromMemory(element, load.getType()));
         return success();
       })
       .Case([&](memref::StoreOp store) {
-        os << names[store.getMemRef()] << "["
-           << linearIndex(store.getMemRef(), store.getIndices()) << "] = "
+        std::string index = linearIndex(store.getMemRef(), store.getIndices());
+        if (isHalfMemRef(store.getMemRef())) {
+          os << "vstore_half_rte(" << names[store.getValueToStore()] << ", "
+             << index << ", " << halfPointer(store.getMemRef()) << ");\n";
+          return success();
+        }
+        os << names[store.getMemRef()] << "[" << index << "] = "
            << toMemory(names[store.getValueToStore()],
                        store.getValueToStore().getType())
            << ";\n";
@@ -800,6 +908,8 @@ LogicalResult KernelEmitter::emitOp(Operation &op) {
           return unsupported(&op, "expected a static identity-layout memref "
                                   "in private memory");
         std::string name = bind(alloca.getResult());
+        if (isHalfMemRef(alloca.getResult()))
+          halfArrayPointers[alloca.getResult()] = "(half *)" + name;
         os << arrayDeclaration("", name, alloca.getType()) << "\n";
         return success();
       })
@@ -820,7 +930,7 @@ LogicalResult KernelEmitter::emitOp(Operation &op) {
               [&](ArrayRef<std::string> o) {
                 return "(" + type + ")(" + o[0] + ")";
               },
-              /*clNative=*/true);
+              /*clNative=*/true, /*exactOnHalf=*/true);
         return emitElementwise(&op,
                                [&](ArrayRef<std::string> o) { return o[0]; });
       })
@@ -892,6 +1002,12 @@ LogicalResult KernelEmitter::emitFloatCall(Operation &op, StringRef clName) {
   if (!isa<FloatType>(t))
     return unsupported(&op);
   std::string fn = mathFunction(clName, t);
+  // Functions whose result on halves is a half need no rounding to f16.
+  bool exactOnHalf = llvm::StringSwitch<bool>(clName)
+                         .Cases({"fabs", "floor", "ceil", "round", "rint",
+                                 "trunc", "copysign", "fmod", "fmin", "fmax"},
+                                true)
+                         .Default(false);
   return emitElementwise(
       &op,
       [&](ArrayRef<std::string> o) {
@@ -900,7 +1016,7 @@ LogicalResult KernelEmitter::emitFloatCall(Operation &op, StringRef clName) {
           args.push_back(toFloat(operand, t));
         return fromFloat(fn + "(" + llvm::join(args, ", ") + ")", t);
       },
-      /*clNative=*/true);
+      /*clNative=*/true, exactOnHalf);
 }
 
 LogicalResult KernelEmitter::emitArith(Operation &op) {
@@ -970,15 +1086,18 @@ LogicalResult KernelEmitter::emitArith(Operation &op) {
             [&](ArrayRef<std::string> o) {
               return fromFloat("-" + toFloat(o[0], t), t);
             },
-            /*clNative=*/true);
+            /*clNative=*/true, /*exactOnHalf=*/true);
       })
       .Case<arith::MinimumFOp, arith::MaximumFOp>([&](auto) {
         std::string helper = minMaxHelper(isa<arith::MaximumFOp>(op), t);
-        return emitElementwise(&op, [&](ArrayRef<std::string> o) {
-          return fromFloat(helper + "(" + toFloat(o[0], t) + ", " +
-                               toFloat(o[1], t) + ")",
-                           t);
-        });
+        return emitElementwise(
+            &op,
+            [&](ArrayRef<std::string> o) {
+              return fromFloat(helper + "(" + toFloat(o[0], t) + ", " +
+                                   toFloat(o[1], t) + ")",
+                               t);
+            },
+            /*clNative=*/false, /*exactOnHalf=*/true);
       })
       .Case([&](arith::AddIOp add) {
         return wrapping("+", "^", add.hasNoSignedWrap());
@@ -1171,7 +1290,7 @@ LogicalResult KernelEmitter::emitArith(Operation &op) {
             [&](ArrayRef<std::string> o) {
               return o[0] + " ? " + o[1] + " : " + o[2];
             },
-            /*clNative=*/scalarCondition);
+            /*clNative=*/scalarCondition, /*exactOnHalf=*/true);
       })
       .Default([&](Operation *other) { return unsupported(other); });
 }
@@ -1201,8 +1320,17 @@ LogicalResult KernelEmitter::emitCast(Operation &op) {
       (isa<arith::SIToFPOp, arith::FPToSIOp, arith::ExtFOp>(op) ||
        (isa<arith::TruncFOp>(op) &&
         !cast<arith::TruncFOp>(op).getRoundingmode()))) {
-    declare(op.getResult(0), "convert_" + typeName(vectorType) + "(" +
-                                 names[op.getOperand(0)] + ")");
+    std::string operand = names[op.getOperand(0)];
+    std::string converted =
+        "convert_" + typeName(vectorType) + "(" + operand + ")";
+    // f16 lanes are floats rounded through half precision.
+    int64_t n = vectorType.getNumElements();
+    if (to.isF16() && from.isF64())
+      converted = halfRounding(n, /*fromDouble=*/true) + "(" + operand + ")";
+    else if (to.isF16())
+      converted =
+          halfRounding(n) + "(" + (from.isF32() ? operand : converted) + ")";
+    declare(op.getResult(0), converted);
     return success();
   }
 
@@ -1213,17 +1341,27 @@ LogicalResult KernelEmitter::emitCast(Operation &op) {
             *trunc.getRoundingmode() != arith::RoundingMode::to_nearest_even)
           return unsupported(&op, "only the default rounding mode is "
                                   "supported");
-        return emitElementwise(&op, [&](ArrayRef<std::string> o) {
-          if (isCL())
-            return "(" + toType + ")" + o[0];
-          if (from.isF64() && to.isF16())
-            return "__double2half(" + o[0] + ")";
-          std::string value = toFloat(o[0], from);
-          if (to.isF16())
-            return fromFloat(value, to);
-          return value == o[0] || !to.isF32() ? "(" + toType + ")" + value
-                                              : value;
-        });
+        // OpenCL: a float to f16 is rounded by emitElementwise, a double
+        // directly to half precision (through float it might round twice).
+        bool doubleToHalf = isCL() && from.isF64() && to.isF16();
+        return emitElementwise(
+            &op,
+            [&](ArrayRef<std::string> o) {
+              if (doubleToHalf)
+                return halfRounding(1, /*fromDouble=*/true) + "(" + o[0] + ")";
+              if (isCL() && from.isF32() && to.isF16())
+                return o[0];
+              if (isCL())
+                return "(" + toType + ")" + o[0];
+              if (from.isF64() && to.isF16())
+                return "__double2half(" + o[0] + ")";
+              std::string value = toFloat(o[0], from);
+              if (to.isF16())
+                return fromFloat(value, to);
+              return value == o[0] || !to.isF32() ? "(" + toType + ")" + value
+                                                  : value;
+            },
+            /*clNative=*/false, /*exactOnHalf=*/doubleToHalf);
       })
       .Case([&](arith::SIToFPOp) {
         return emitElementwise(&op, [&](ArrayRef<std::string> o) {
@@ -1282,7 +1420,11 @@ LogicalResult KernelEmitter::emitCast(Operation &op) {
           return emitElementwise(&op,
                                  [&](ArrayRef<std::string> o) { return o[0]; });
         std::string fn;
-        if (isCL()) {
+        if (isCL() && from.isF16()) {
+          fn = halfBitcast(/*toHalf=*/false);
+        } else if (isCL() && to.isF16()) {
+          fn = halfBitcast(/*toHalf=*/true);
+        } else if (isCL()) {
           fn = "as_" + toType;
         } else if (from.isF32()) {
           fn = "__float_as_int";
@@ -1299,9 +1441,10 @@ LogicalResult KernelEmitter::emitCast(Operation &op) {
         }
         if (fn.empty() || to.isInteger(1))
           return unsupported(&op);
-        return emitElementwise(&op, [&](ArrayRef<std::string> o) {
-          return fn + "(" + o[0] + ")";
-        });
+        // The bits of an i16 are a half: no rounding.
+        return emitElementwise(
+            &op, [&](ArrayRef<std::string> o) { return fn + "(" + o[0] + ")"; },
+            /*clNative=*/false, /*exactOnHalf=*/true);
       })
       .Default([&](Operation *other) { return unsupported(other); });
 }
@@ -1401,6 +1544,12 @@ LogicalResult KernelEmitter::emitVectorLoad(vector::LoadOp op) {
   std::string base = names[op.getBase()];
   std::string index = linearIndex(op.getBase(), op.getIndices());
   int64_t n = vectorType.getNumElements();
+  if (isHalfMemRef(op.getBase())) {
+    declare(op.getResult(), "vload_half" + std::to_string(n) + "(0, " +
+                                pointerTo(halfPointer(op.getBase()), index) +
+                                ")");
+    return success();
+  }
   if (isCL() && !elementType.isInteger(1)) {
     declare(op.getResult(), "vload" + std::to_string(n) + "(0, " +
                                 pointerTo(base, index) + ")");
@@ -1437,6 +1586,11 @@ LogicalResult KernelEmitter::emitVectorStore(vector::StoreOp op) {
   std::string value = names[op.getValueToStore()];
   std::string index = linearIndex(op.getBase(), op.getIndices());
   int64_t n = vectorType.getNumElements();
+  if (isHalfMemRef(op.getBase())) {
+    os << "vstore_half" << n << "_rte(" << value << ", 0, "
+       << pointerTo(halfPointer(op.getBase()), index) << ");\n";
+    return success();
+  }
   if (isCL() && !elementType.isInteger(1)) {
     os << "vstore" << n << "(" << value << ", 0, " << pointerTo(base, index)
        << ");\n";
@@ -1516,8 +1670,6 @@ static LogicalResult emitUnit(ArrayRef<gpu::GPUFuncOp> kernels,
   out << (isCL ? "// OpenCL C kernels generated by Zellige.\n"
                : "// CUDA C++ kernels generated by Zellige.\n");
   if (isCL) {
-    if (needs.f16)
-      out << "#pragma OPENCL EXTENSION cl_khr_fp16 : enable\n";
     if (needs.f64)
       out << "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n";
   } else if (needs.f16) {

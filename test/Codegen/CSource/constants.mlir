@@ -55,8 +55,9 @@ module {
   }
 }
 
-// CL:          #pragma OPENCL EXTENSION cl_khr_fp16 : enable
-// CL-NEXT:     #pragma OPENCL EXTENSION cl_khr_fp64 : enable
+// CL-NOT:      cl_khr_fp16
+// CL:          #pragma OPENCL EXTENSION cl_khr_fp64 : enable
+// CL-NOT:      cl_khr_fp16
 // CUDA:        #include <cuda_fp16.h>
 // CHECK-LABEL: // dispatch_7_constants: workgroup size 1 x 1 x 1
 // CHECK:         arg0[0] = 0.1f;
@@ -71,8 +72,8 @@ module {
 // CL-NEXT:       arg1[1] = ((double)INFINITY);
 // CUDA-NEXT:     arg1[1] = __longlong_as_double((long long)0x7FF0000000000000ULL);
 // CHECK-NEXT:    arg1[2] = 5.0E-324;
-// CL-NEXT:       arg2[0] = ((half)0.099975586f);
-// CL-NEXT:       arg2[1] = ((half)INFINITY);
+// CL-NEXT:       vstore_half_rte(0.099975586f, 0, arg2);
+// CL-NEXT:       vstore_half_rte(INFINITY, 1, arg2);
 // CUDA-NEXT:     arg2[0] = __float2half(0.099975586f);
 // CUDA-NEXT:     arg2[1] = __float2half(__int_as_float((int)0x7F800000u));
 // CHECK-NEXT:    arg3[0] = (-2147483647 - 1);
