@@ -8,6 +8,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "zellige/Compiler/Compiler.h"
+#include "zellige/Autotune/SearchSpace.h"
+#include "zellige/Autotune/Signature.h"
+#include "zellige/Autotune/TuningDB.h"
 #include "zellige/Compiler/Registration.h"
 #include "zellige/Conversion/Passes.h"
 #include "zellige/Import/ONNXImporter.h"
@@ -16,6 +19,7 @@
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -26,6 +30,42 @@ namespace {
 /// Runs `pm` on `module`; the passes report their own errors.
 LogicalResult runPipeline(PassManager &pm, ModuleOp module) {
   return pm.run(module);
+}
+
+/// Gives each dispatch of `module` the fastest schedule that `db` measured
+/// for its signature on `device`, with source "tuned". A row applies only
+/// when it names exactly the dispatch's knobs with legal values; knobs the
+/// user set keep their values.
+LogicalResult applyTunedConfigs(ModuleOp module, autotune::TuningDB &db,
+                                StringRef device) {
+  WalkResult result = module.walk([&](kernel::DispatchOp dispatch) {
+    kernel::ConfigAttr config = dispatch.getConfig();
+    if (config.getKnobs().empty())
+      return WalkResult::advance();
+    llvm::Expected<std::optional<autotune::Measurement>> best =
+        db.best(device, autotune::kernelSignature(dispatch));
+    if (!best) {
+      dispatch.emitError() << llvm::toString(best.takeError());
+      return WalkResult::interrupt();
+    }
+    if (!*best)
+      return WalkResult::advance();
+    auto pairs = autotune::parseKnobString((*best)->knobs);
+    if (!pairs || pairs->size() != config.getKnobs().size())
+      return WalkResult::advance();
+    for (auto &[name, value] : *pairs) {
+      kernel::KnobAttr knob = config.getKnob(name);
+      if (!knob || (!knob.getLegal().empty() &&
+                    !llvm::is_contained(knob.getLegal(), value)))
+        return WalkResult::advance();
+    }
+    for (auto &[name, value] : *pairs)
+      if (config.getKnob(name).getSource() == "heuristic")
+        config = config.withValue(name, value, "tuned");
+    dispatch.setConfigAttr(config);
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
 }
 
 void configurePassManager(PassManager &pm, const CompileOptions &options) {
@@ -99,6 +139,19 @@ LogicalResult zellige::compileModel(MLIRContext &context,
       return failure();
   }
 
+  std::unique_ptr<autotune::TuningDB> tuningDB;
+  if (!options.tuningDB.empty()) {
+    if (!llvm::sys::fs::exists(options.tuningDB))
+      return emitError(UnknownLoc::get(&context))
+             << options.tuningDB << ": no such tuning database";
+    llvm::Expected<std::unique_ptr<autotune::TuningDB>> db =
+        autotune::TuningDB::open(options.tuningDB);
+    if (!db)
+      return emitError(UnknownLoc::get(&context))
+             << llvm::toString(db.takeError());
+    tuningDB = std::move(*db);
+  }
+
   std::vector<uint8_t> weights;
   std::map<std::string, std::vector<uint8_t>> executables;
   FailureOr<BundleManifest> manifest;
@@ -120,6 +173,10 @@ LogicalResult zellige::compileModel(MLIRContext &context,
     configureOptions.profile = options.targetOptions.profile;
     pm.addPass(createConfigureDispatches(configureOptions));
     if (failed(runPipeline(pm, configured)))
+      return failure();
+    auto device = options.tuningDevices.find(configureOptions.target);
+    if (tuningDB && device != options.tuningDevices.end() &&
+        failed(applyTunedConfigs(configured, *tuningDB, device->second)))
       return failure();
     if (options.emit == EmitPhase::Kernel) {
       configured.print(os);

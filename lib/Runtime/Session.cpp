@@ -12,6 +12,8 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <chrono>
+
 using namespace llvm;
 
 namespace zellige {
@@ -46,6 +48,7 @@ Expected<std::unique_ptr<Session>> Session::create(const Bundle &bundle,
   hal::DeviceOptions devOptions;
   devOptions.threads = options.threads;
   std::unique_ptr<Session> s(new Session(bundle));
+  s->profile = options.profile;
 
   if (deviceName == "auto") {
     // Accelerators first, the host last; within that, registration order.
@@ -204,6 +207,13 @@ Error Session::run(const std::vector<HostTensor> &inputs,
 Error Session::runSteps() {
   const BundleManifest &m = manifest();
   std::vector<hal::Buffer *> bindings;
+  if (profile) {
+    dispatchMs.assign(m.dispatches.size(), 0.0);
+    // Earlier uploads must not count towards the first dispatch.
+    if (Error e = device_->synchronize())
+      return makeError("device '" + device_->name() +
+                       "': " + toString(std::move(e)));
+  }
   for (const StepDesc &step : m.steps) {
     if (step.kind == StepDesc::Kind::Copy) {
       hal::Buffer &src = *buffers[step.src], &dst = *buffers[step.dst];
@@ -216,12 +226,20 @@ Error Session::runSteps() {
     bindings.clear();
     for (uint32_t b : d.bindings)
       bindings.push_back(buffers[b].get());
-    if (Error e = exe->dispatch(step.dispatch, bindings,
-                                exeDesc->workgroupCounts[step.dispatch]))
+    auto start = std::chrono::steady_clock::now();
+    Error e = exe->dispatch(step.dispatch, bindings,
+                            exeDesc->workgroupCounts[step.dispatch]);
+    if (!e && profile)
+      e = device_->synchronize();
+    if (e)
       return makeError(
           formatv("dispatch '{0}'{1}: {2}", d.name,
                   d.location.empty() ? std::string() : " (" + d.location + ")",
                   toString(std::move(e))));
+    if (profile)
+      dispatchMs[step.dispatch] += std::chrono::duration<double, std::milli>(
+                                       std::chrono::steady_clock::now() - start)
+                                       .count();
   }
   if (Error e = device_->synchronize())
     return makeError("device '" + device_->name() +

@@ -4,6 +4,7 @@
 //   zellige compile MODEL.onnx [--target host] [-o OUT.zlg] [--emit ...]
 //   zellige run OUT.zlg [--device host] [--threads N] --input NAME=FILE ...
 //   zellige devices
+//   zellige tune MODEL.onnx --target T [--budget N] [--db FILE] (Tune.cpp)
 //   zellige --version
 // Each subcommand has --help. Errors are one line naming the file and the
 // ONNX node, and the exit status is 1.
@@ -12,6 +13,7 @@
 
 #include "Conformance.h"
 #include "Diagnostics.h"
+#include "Tune.h"
 
 #include "zellige/Compiler/Compiler.h"
 #include "zellige/Compiler/Registration.h"
@@ -99,6 +101,21 @@ cl::opt<bool> compilePrintIR("print-ir-after-all",
                              cl::sub(compileCmd), cl::cat(category));
 cl::opt<bool> compileVerbose("verbose", cl::desc("Print notes and progress"),
                              cl::sub(compileCmd), cl::cat(category));
+cl::opt<std::string> compileTuningDB(
+    "tuning-db",
+    cl::desc("Use the fastest schedules `zellige tune` recorded in FILE for "
+             "the device"),
+    cl::value_desc("FILE"), cl::sub(compileCmd), cl::cat(category));
+cl::opt<std::string> compileDevice(
+    "device",
+    cl::desc("With --tuning-db: the device whose measurements to use "
+             "(default: the target's driver, e.g. opencl)"),
+    cl::sub(compileCmd), cl::cat(category));
+cl::opt<std::string> compileTuningDevice(
+    "tuning-device",
+    cl::desc("With --tuning-db: a device fingerprint (zellige devices) "
+             "instead of opening --device"),
+    cl::value_desc("FINGERPRINT"), cl::sub(compileCmd), cl::cat(category));
 
 // --- run ---------------------------------------------------------------------
 cl::SubCommand runCmd("run", "Run a .zlg bundle on a device");
@@ -167,6 +184,30 @@ int runCompile() {
   options.compileOnly = compileOnly;
   options.targetOptions.dumpKernelsDir = compileDumpKernels;
   options.printIRAfterAll = compilePrintIR;
+  if (!compileTuningDB.empty()) {
+    options.tuningDB = compileTuningDB;
+    hal::registerRuntimeDrivers();
+    for (const std::string &t : options.targets) {
+      if (!compileTuningDevice.empty()) {
+        options.tuningDevices[t] = compileTuningDevice;
+        continue;
+      }
+      std::string name = compileDevice.empty() || options.targets.size() > 1
+                             ? t
+                             : compileDevice.getValue();
+      Expected<std::unique_ptr<hal::Device>> dev = hal::createDevice(name);
+      if (!dev) {
+        std::string why = toString(dev.takeError());
+        if (!compileDevice.empty())
+          return fail("--device: cannot open '" + name + "': " + why);
+        errs() << "zellige: warning: --tuning-db: no " << t
+               << " device to match measurements (" << why
+               << "); using heuristic knobs for " << t << "\n";
+        continue;
+      }
+      options.tuningDevices[t] = (*dev)->fingerprint();
+    }
+  }
   for (const std::string &spec : compileInputShapes) {
     auto [name, dims] = StringRef(spec).rsplit('=');
     std::optional<std::vector<int64_t>> shape = parseDims(dims);
@@ -343,7 +384,8 @@ int runDevices() {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions({&category, &getConformanceCategory()});
+  cl::HideUnrelatedOptions(
+      {&category, &getConformanceCategory(), &getTuneCategory()});
   cl::SetVersionPrinter([](raw_ostream &os) {
     os << "zellige " ZELLIGE_VERSION " (LLVM/MLIR " LLVM_VERSION_STRING ")\n";
   });
@@ -364,8 +406,11 @@ int main(int argc, char **argv) {
   if (std::optional<int> rc =
           runConformanceSubcommands(argv[0], reinterpret_cast<void *>(&main)))
     return *rc;
-  errs() << "zellige: error: expected a subcommand: compile, run, devices or "
-            "conformance "
+  if (std::optional<int> rc =
+          runTuneSubcommands(argv[0], reinterpret_cast<void *>(&main)))
+    return *rc;
+  errs() << "zellige: error: expected a subcommand: compile, run, devices, "
+            "conformance or tune "
             "(see zellige --help)\n";
   return 1;
 }

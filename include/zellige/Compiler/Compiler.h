@@ -40,6 +40,13 @@ struct CompileOptions {
   bool printIRAfterAll = false;
   /// Compile and serialize, but write no bundle.
   bool compileOnly = false;
+  /// The tuning database (`--tuning-db`): each dispatch whose signature has
+  /// a measured schedule (status ok) for the target's device gets the
+  /// fastest one, source "tuned"; knobs set by the user stay. Empty: none.
+  std::string tuningDB;
+  /// Per target name, the fingerprint of the device whose measurements
+  /// apply; a target without one keeps its heuristic knobs.
+  std::map<std::string, std::string> tuningDevices;
 };
 
 /// Runs the whole pipeline. With `options.emit` set, prints that phase's IR

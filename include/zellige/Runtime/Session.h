@@ -27,6 +27,9 @@ namespace zellige {
 struct SessionOptions {
   /// Host threads for workgroups; 0 means all hardware threads.
   unsigned threads = 0;
+  /// Synchronize the device after each dispatch and record its wall time
+  /// (see Session::dispatchTimesMs()). Slower; for the autotuner.
+  bool profile = false;
 };
 
 class Session {
@@ -51,12 +54,18 @@ public:
   hal::Device &device() { return *device_; }
   /// The bundle executable the session runs.
   const ExecutableDesc &executable() const { return *exeDesc; }
+  /// With SessionOptions::profile, the wall time in ms of each manifest
+  /// dispatch (indexed like BundleManifest::dispatches) in the last run();
+  /// a dispatch run by several steps adds up. Empty without profile.
+  const std::vector<double> &dispatchTimesMs() const { return dispatchMs; }
 
 private:
   Session(const Bundle &bundle) : bundle(bundle) {}
   llvm::Error runSteps();
 
   const Bundle &bundle;
+  bool profile = false;
+  std::vector<double> dispatchMs;
   std::unique_ptr<hal::Device> device_;
   const ExecutableDesc *exeDesc = nullptr;
   std::unique_ptr<hal::Executable> exe;

@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `zellige tune` and `zellige compile --tuning-db`.
+
+Usage: tune_e2e.py CASE --zellige BIN --model MODEL.onnx
+
+Cases:
+  tune     a real tune of the model on the host: every candidate is a row of
+           the database with a valid status, the log has one line per
+           measurement, and the summary table is printed;
+  resume   two runs on one database: the second measures only new schedules;
+  timeout  a candidate that hangs (ZELLIGE_TUNE_TEST_HANG=1) ends as
+           `timeout` within the per-candidate limit;
+  invalid  a candidate with wrong outputs (ZELLIGE_TUNE_TEST_CORRUPT=1) ends
+           as `invalid`;
+  compile  `zellige compile --tuning-db` marks the tuned knobs "tuned" and the
+           bundle runs; an unknown device fingerprint keeps the heuristic.
+"""
+
+import argparse
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def fail(message):
+    print("FAIL: " + message)
+    sys.exit(1)
+
+
+def run(cmd, env=None, timeout=500):
+    print("$ " + " ".join(cmd))
+    full_env = dict(os.environ)
+    full_env.pop("ZELLIGE_TUNE_TEST_HANG", None)
+    full_env.pop("ZELLIGE_TUNE_TEST_CORRUPT", None)
+    full_env.update(env or {})
+    r = subprocess.run(cmd, env=full_env, capture_output=True, text=True,
+                       timeout=timeout)
+    print(r.stdout)
+    print(r.stderr, file=sys.stderr)
+    if r.returncode != 0:
+        fail("exit status %d" % r.returncode)
+    return r.stdout
+
+
+def rows(db):
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(
+            "SELECT device, signature, knobs, median_ms, spread, runs, status "
+            "FROM measurements").fetchall()
+    finally:
+        con.close()
+
+
+def tune(args, work, budget, extra=(), env=None):
+    db = os.path.join(work, "tuning.db")
+    cmd = [args.zellige, "tune", args.model, "--target", "host", "--budget",
+           str(budget), "--db", db, "--repeat", "5", *extra]
+    return db, run(cmd, env=env)
+
+
+def distinct_signatures(db):
+    return len({r[1] for r in rows(db)})
+
+
+def case_tune(args, work):
+    log = os.path.join(work, "tune.jsonl")
+    db, out = tune(args, work, 6, ["--log", log])
+    all_rows = rows(db)
+    groups = distinct_signatures(db)
+    if len(all_rows) != groups + 6:
+        fail("expected %d default rows and 6 candidates, got %d rows" %
+             (groups, len(all_rows)))
+    for r in all_rows:
+        if r[6] not in ("ok", "invalid", "timeout", "crash", "compile-error"):
+            fail("bad status %r" % (r,))
+        if r[6] == "ok" and not (r[3] > 0 and r[5] > 0):
+            fail("an ok row without a time: %r" % (r,))
+    if not any(r[6] == "ok" for r in all_rows):
+        fail("no candidate ran")
+    with open(log) as f:
+        lines = [json.loads(line) for line in f]
+    if len(lines) != groups + 6:
+        fail("expected %d log lines, got %d" % (groups + 6, len(lines)))
+    if sum(1 for l in lines if l["default"]) != groups:
+        fail("expected one default line per dispatch group")
+    for needle in ("6 candidates measured", "speed-up", "best knobs", "total"):
+        if needle not in out:
+            fail("the summary lacks %r" % needle)
+
+
+def case_resume(args, work):
+    db, _ = tune(args, work, 4)
+    first = {(r[1], r[2]) for r in rows(db)}
+    db, out = tune(args, work, 4)
+    second = {(r[1], r[2]) for r in rows(db)}
+    if "4 candidates measured" not in out:
+        fail("the second run did not measure 4 new candidates")
+    if not first < second or len(second) != len(first) + 4:
+        fail("the second run should add exactly 4 new schedules (%d -> %d)" %
+             (len(first), len(second)))
+
+
+def case_timeout(args, work):
+    start = time.time()
+    db, out = tune(args, work, 2, ["--candidate-timeout", "2", "--jobs", "2"],
+                   env={"ZELLIGE_TUNE_TEST_HANG": "1"})
+    if time.time() - start > 60:
+        fail("the hanging candidates were not stopped in time")
+    statuses = [r[6] for r in rows(db) if r[6] != "ok"]
+    if statuses != ["timeout", "timeout"]:
+        fail("expected 2 timeouts, got %r" % statuses)
+    if "2 timeout" not in out:
+        fail("the summary does not count the timeouts")
+
+
+def case_invalid(args, work):
+    db, out = tune(args, work, 2, env={"ZELLIGE_TUNE_TEST_CORRUPT": "1"})
+    statuses = [r[6] for r in rows(db) if r[6] != "ok"]
+    if statuses != ["invalid", "invalid"]:
+        fail("expected 2 invalid rows, got %r" % statuses)
+    if "differ from the default schedule" not in out:
+        fail("the mismatch is not reported")
+
+
+def case_compile(args, work):
+    db, _ = tune(args, work, 4)
+    base = [args.zellige, "compile", args.model, "--target", "host"]
+    plain = run(base + ["--emit", "kernel"])
+    if '"tuned"' in plain:
+        fail("knobs are tuned without --tuning-db")
+    tuned = run(base + ["--emit", "kernel", "--tuning-db", db])
+    if '"tuned"' not in tuned:
+        fail("--tuning-db did not apply the tuned schedules")
+    other = run(base + ["--emit", "kernel", "--tuning-db", db,
+                        "--tuning-device", "no/such/device"])
+    if '"tuned"' in other:
+        fail("measurements of another device were applied")
+    bundle = os.path.join(work, "tuned.zlg")
+    run(base + ["--tuning-db", db, "-o", bundle])
+    x = os.path.join(os.path.dirname(args.model), "x.npy")
+    cmd = [args.zellige, "run", bundle, "--device", "host"]
+    if os.path.exists(x):
+        cmd += ["--input", "x=" + x]
+        run(cmd)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("case", choices=["tune", "resume", "timeout",
+                                         "invalid", "compile"])
+    parser.add_argument("--zellige", required=True)
+    parser.add_argument("--model", required=True)
+    args = parser.parse_args()
+    if not os.path.exists(args.model):
+        fail(args.model + ": no such file (run e2e.generate_models)")
+    with tempfile.TemporaryDirectory(prefix="zellige-tune-e2e") as work:
+        globals()["case_" + args.case](args, work)
+    print("PASS")
+
+
+if __name__ == "__main__":
+    main()
