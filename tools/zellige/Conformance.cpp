@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Conformance.h"
+#include "ChildProcess.h"
 #include "Diagnostics.h"
 
 #include "zellige/Compiler/Compiler.h"
@@ -484,8 +485,7 @@ Result runChild(StringRef self, StringRef dir) {
                                           StringRef(outPath)};
   auto start = std::chrono::steady_clock::now();
   std::string errMsg;
-  int rc = sys::ExecuteAndWait(self, argRefs, std::nullopt, redirects, timeout,
-                               0, &errMsg);
+  int rc = runWithTimeout(self, argRefs, redirects, timeout, errMsg);
   r.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
@@ -518,6 +518,8 @@ Result runChild(StringRef self, StringRef dir) {
   r.status = "error";
   if (r.seconds >= timeout)
     r.message = formatv("timed out after {0} s", timeout.getValue());
+  else if (rc == kLaunchFailed)
+    r.message = "cannot start the test process: " + errMsg;
   else if (rc < 0)
     r.message = "the test process crashed" +
                 (errMsg.empty() ? std::string() : ": " + errMsg);

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Tune.h"
+#include "ChildProcess.h"
 
 #include "zellige/Autotune/SearchSpace.h"
 #include "zellige/Autotune/Signature.h"
@@ -484,39 +485,6 @@ std::string kernelConfigText(const Group &g, const Point &p) {
       text += "\"" + knob.name + "\" = " + std::to_string(value) + "\n";
   }
   return text;
-}
-
-/// runWithTimeout()'s result when the child could not be started.
-constexpr int kLaunchFailed = -1000;
-
-/// Runs `program` and waits at most `seconds` for it, then kills it with
-/// SIGKILL. Polls instead of ExecuteAndWait's timeout, which relies on a
-/// process-wide alarm() that concurrent children would share. Returns the
-/// exit status, negative when the child was killed or crashed.
-int runWithTimeout(StringRef program, ArrayRef<StringRef> args,
-                   ArrayRef<std::optional<StringRef>> redirects,
-                   unsigned seconds, std::string &errMsg) {
-  bool failed = false;
-  sys::ProcessInfo pi = sys::ExecuteNoWait(program, args, std::nullopt,
-                                           redirects, 0, &errMsg, &failed);
-  if (failed)
-    return kLaunchFailed;
-  auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (true) {
-    sys::ProcessInfo r = sys::Wait(pi, /*SecondsToWait=*/0, &errMsg);
-    if (r.Pid == pi.Pid)
-      return r.ReturnCode;
-    if (r.Pid == -1)
-      return -1;
-    if (std::chrono::steady_clock::now() >= deadline) {
-      ::kill(pi.Pid, SIGKILL);
-      sys::Wait(pi, std::nullopt, &errMsg);
-      errMsg = "timed out";
-      return -2;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
 }
 
 /// Runs one child: the default schedule (`config` empty, writes the
