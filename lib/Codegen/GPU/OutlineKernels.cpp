@@ -5,7 +5,8 @@
 // `gpu.module @kernels`; the block-mapped scf.forall is dissolved into code
 // indexed by gpu.block_id and the thread-mapped one into code indexed by
 // gpu.thread_id. Their trip counts become the workgroup count and the
-// workgroup size.
+// workgroup size. Workgroup-memory buffers, allocated with memref.alloca in
+// the body of the block forall, become workgroup attributions.
 //
 //===----------------------------------------------------------------------===//
 
@@ -69,6 +70,13 @@ FailureOr<std::array<int64_t, 3>> tripCounts(scf::ForallOp forall) {
   return counts;
 }
 
+/// Whether `alloca` allocates workgroup memory.
+bool isWorkgroupBuffer(memref::AllocaOp alloca) {
+  auto space = dyn_cast_or_null<gpu::AddressSpaceAttr>(
+      alloca.getType().getMemorySpace());
+  return space && space.getValue() == gpu::AddressSpace::Workgroup;
+}
+
 /// Replaces `forall` by its body, with induction variables lower + id * step
 /// where id is gpu.block_id or gpu.thread_id along the mapped dimension.
 template <typename IdOp>
@@ -127,6 +135,22 @@ struct GPUOutlineKernelsPass
         func.emitError("GPU target: more than one distributed loop nest");
         return signalPassFailure();
       }
+      // Workgroup buffers live as long as the workgroup: they must be
+      // allocated once per workgroup, in the block forall's body.
+      SmallVector<memref::AllocaOp> workgroupBuffers;
+      WalkResult walk = func.walk([&](memref::AllocaOp alloca) {
+        if (!isWorkgroupBuffer(alloca))
+          return WalkResult::advance();
+        if (!blockForall || alloca->getParentOp() != blockForall) {
+          alloca.emitError("GPU target: a workgroup buffer must be allocated "
+                           "in the body of the workgroup loop");
+          return WalkResult::interrupt();
+        }
+        workgroupBuffers.push_back(alloca);
+        return WalkResult::advance();
+      });
+      if (walk.wasInterrupted())
+        return signalPassFailure();
       std::array<int64_t, 3> grid = {1, 1, 1}, block = {1, 1, 1};
       if (blockForall) {
         FailureOr<std::array<int64_t, 3>> counts = tripCounts(blockForall);
@@ -176,6 +200,11 @@ struct GPUOutlineKernelsPass
         dissolveForall<gpu::ThreadIdOp>(rewriter, threadForall);
       if (blockForall)
         dissolveForall<gpu::BlockIdOp>(rewriter, blockForall);
+      for (memref::AllocaOp alloca : workgroupBuffers) {
+        BlockArgument buffer =
+            kernel.addWorkgroupAttribution(alloca.getType(), alloca.getLoc());
+        rewriter.replaceOp(alloca, buffer);
+      }
       rewriter.eraseOp(func);
     }
   }

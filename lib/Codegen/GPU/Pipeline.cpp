@@ -53,6 +53,12 @@ void gpu_codegen::buildGPUCodegenPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  // The knobs that work on buffers: operand tiles in workgroup memory, then
+  // vector loads and stores.
+  GPUPromoteOperandsOptions promoteOptions;
+  promoteOptions.profile = profile;
+  pm.addNestedPass<func::FuncOp>(createGPUPromoteOperands(promoteOptions));
+  pm.addNestedPass<func::FuncOp>(createGPUVectorize());
   pm.addNestedPass<func::FuncOp>(createGPUFinalizeBuffers());
 
   // Kernels, with views folded into plain loads and stores.

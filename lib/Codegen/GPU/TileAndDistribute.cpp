@@ -8,7 +8,9 @@
 // thread forall is each thread's work; it is lowered to loops after
 // bufferization. Padding is rewritten first into a gather that fuses like any
 // elementwise producer. Tile sizes come from the root operation's schedule
-// (zellige/Codegen/GPU/Schedule.h) and the function's kernel.config.
+// (zellige/Codegen/GPU/Schedule.h) and the function's kernel.config; its
+// promotion and vector width are left on the function as attributes for the
+// passes after bufferization.
 //
 //===----------------------------------------------------------------------===//
 
@@ -291,6 +293,17 @@ struct GPUTileAndDistributePass
     }
     if (failed(cleanup(func)))
       return signalPassFailure();
+
+    // Leave the rest of the schedule to the passes after bufferization.
+    for (auto [loop, step] : llvm::enumerate(schedule->reductionStep))
+      if (schedule->promote && step > 0)
+        func->setAttr(
+            kPromoteAttrName,
+            rewriter.getDenseI64ArrayAttr({static_cast<int64_t>(loop), step}));
+    if (llvm::any_of(schedule->knobs,
+                     [](const Knob &knob) { return knob.name == "vector"; }))
+      func->setAttr(kVectorAttrName,
+                    rewriter.getI64IntegerAttr(schedule->vectorWidth));
   }
 };
 } // namespace

@@ -3,23 +3,32 @@
 
 // The whole shared GPU pipeline: a matmul with a bias + relu epilogue ends in
 // the GPU kernel form (docs/gpu-kernel-form.md): one gpu.func with its launch
-// shape, thread-private accumulators, plain loads and stores on the
-// arguments, and no tensors, views, foralls or linalg left.
+// shape, a thread-private 4x4 accumulator updated with one outer product per
+// reduction step (the reduction loop outermost), plain loads and stores on
+// the arguments, and no tensors, views, foralls or linalg left.
 
 // CHECK:     module @executable attributes {gpu.container_module}
 // CHECK-NOT: func.func
 // CHECK:       gpu.module @kernels
 // CHECK:         gpu.func @dispatch_0_matmul(%[[A:.*]]: memref<64x32xf32>, %[[B:.*]]: memref<32x128xf32>, %[[BIAS:.*]]: memref<128xf32>, %[[OUT:.*]]: memref<64x128xf32>) kernel
-// CHECK-SAME:      known_block_size = array<i32: 16, 16, 1>
+// CHECK-SAME:      known_block_size = array<i32: 8, 8, 1>
 // CHECK-SAME:      zellige.workgroup_count = array<i64: 4, 2, 1>
 // CHECK-NOT:     tensor.
 // CHECK-NOT:     memref.subview
 // CHECK-NOT:     scf.forall
 // CHECK-NOT:     linalg.
-// CHECK:           %[[ACC:.*]] = memref.alloca() {{.*}} : memref<2x2xf32>
-// CHECK:           memref.load %[[A]]
-// CHECK:           memref.load %[[B]]
-// CHECK:           arith.mulf
+// CHECK-NOT:     vector.
+// CHECK:           %[[ACC:.*]] = memref.alloca() {{.*}} : memref<4x4xf32>
+// CHECK:           memref.store %{{.*}}, %[[ACC]]
+// CHECK:           scf.for %[[K:.*]] = %c0 to %c32 step %c1 {
+// CHECK-NEXT:        scf.for %[[I:.*]] = %c0 to %c4 step %c1 {
+// CHECK-NEXT:          scf.for %[[J:.*]] = %c0 to %c4 step %c1 {
+// CHECK:                 memref.load %[[A]][%{{.*}}, %[[K]]]
+// CHECK:                 memref.load %[[B]][%[[K]], %{{.*}}]
+// CHECK:                 memref.load %[[ACC]][%[[I]], %[[J]]]
+// CHECK:                 arith.mulf
+// CHECK:                 arith.addf
+// CHECK:                 memref.store %{{.*}}, %[[ACC]][%[[I]], %[[J]]]
 // CHECK:           memref.load %[[BIAS]]
 // CHECK:           arith.maximumf
 // CHECK:           memref.store {{.*}}, %[[OUT]]

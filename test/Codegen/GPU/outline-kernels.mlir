@@ -56,3 +56,48 @@ func.func @two_nests(%arg0: memref<8xf32>) {
   } {mapping = [#gpu.block<x>]}
   return
 }
+
+// -----
+
+// Workgroup buffers allocated in the workgroup loop become workgroup
+// attributions of the kernel.
+
+// CHECK-LABEL: gpu.func @dispatch_2_matmul
+// CHECK-SAME:    (%[[IN:.*]]: memref<64xf32>, %[[OUT:.*]]: memref<64xf32>)
+// CHECK-SAME:    workgroup(%[[TILE:.*]] : memref<16xf32, #gpu.address_space<workgroup>>)
+// CHECK-NOT:     memref.alloca
+// CHECK:         gpu.thread_id x
+// CHECK:         memref.load %[[IN]]
+// CHECK:         memref.store %{{.*}}, %[[TILE]]
+// CHECK:         gpu.barrier
+// CHECK:         memref.load %[[TILE]]
+func.func @dispatch_2_matmul(%arg0: memref<64xf32>, %arg1: memref<64xf32>) {
+  scf.forall (%i) = (0) to (64) step (16) {
+    %tile = memref.alloca() : memref<16xf32, #gpu.address_space<workgroup>>
+    scf.forall (%t) in (16) {
+      %g = arith.addi %i, %t : index
+      %x = memref.load %arg0[%g] : memref<64xf32>
+      memref.store %x, %tile[%t] : memref<16xf32, #gpu.address_space<workgroup>>
+      gpu.barrier
+      %c15 = arith.constant 15 : index
+      %r = arith.subi %c15, %t : index
+      %y = memref.load %tile[%r] : memref<16xf32, #gpu.address_space<workgroup>>
+      memref.store %y, %arg1[%g] : memref<64xf32>
+    } {mapping = [#gpu.thread<x>]}
+  } {mapping = [#gpu.block<x>]}
+  return
+}
+
+// -----
+
+// A workgroup buffer inside the thread loop would be one per thread.
+
+func.func @buffer_per_thread(%arg0: memref<64xf32>) {
+  scf.forall (%i) = (0) to (64) step (16) {
+    scf.forall (%t) in (16) {
+      // expected-error @+1 {{GPU target: a workgroup buffer must be allocated in the body of the workgroup loop}}
+      %tile = memref.alloca() : memref<16xf32, #gpu.address_space<workgroup>>
+    } {mapping = [#gpu.thread<x>]}
+  } {mapping = [#gpu.block<x>]}
+  return
+}

@@ -2,15 +2,15 @@
 // RUN: zellige-opt %s --split-input-file --zellige-gpu-tile-and-distribute="profile=nvidia-sm90" | FileCheck %s --check-prefix=SM90
 // RUN: not zellige-opt %s --split-input-file --zellige-gpu-tile-and-distribute="profile=no-such-chip" 2>&1 | FileCheck %s --check-prefix=BADPROFILE
 
-// The matmul gets 32x32 workgroup tiles with 2x2 outputs per thread (16x16
+// The matmul gets 32x32 workgroup tiles with 4x4 outputs per thread (8x8
 // threads); the bias + relu consumer is the anchor, and the matmul and fill
 // are fused into both loop levels.
 
 // CHECK-LABEL: func.func @dispatch_0_matmul
 // CHECK:         scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (64, 128) step (32, 32)
-// CHECK:           scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (32, 32) step (2, 2)
-// CHECK:             linalg.fill {{.*}} -> tensor<2x2xf32>
-// CHECK:             linalg.matmul {{.*}} -> tensor<2x2xf32>
+// CHECK:           scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (32, 32) step (4, 4)
+// CHECK:             linalg.fill {{.*}} -> tensor<4x4xf32>
+// CHECK:             linalg.matmul {{.*}} -> tensor<4x4xf32>
 // CHECK:             linalg.generic
 // CHECK:           } {mapping = [#gpu.thread<y>, #gpu.thread<x>]}
 // CHECK:         } {mapping = [#gpu.block<y>, #gpu.block<x>]}

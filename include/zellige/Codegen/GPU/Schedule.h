@@ -4,10 +4,12 @@
 // three parallel loops of a dispatch's root operation are distributed: each
 // gets a workgroup tile (`wg.<loop>`, the loop range one workgroup covers)
 // and a thread tile (`thread.<loop>`, the range one thread covers), so the
-// workgroup has wg/thread threads along that loop. Matmuls and convolutions
-// also get `promote` (0/1): stage the operand tiles of each reduction step
-// in workgroup memory. Legal values come from the loop ranges and the device
-// profile's limits.
+// workgroup has wg/thread threads along that loop. Matmuls also get
+// `promote` (0/1): stage the operand tiles of each reduction step of
+// `ktile.<loop>` iterations in workgroup memory. Matmuls and elementwise ops
+// get `vector` (1, 2 or 4): load and store that many contiguous elements at
+// once along the innermost thread tile. Legal values come from the loop
+// ranges and the device profile's limits.
 //
 //===----------------------------------------------------------------------===//
 
@@ -46,6 +48,10 @@ struct Schedule {
   /// Reduction step per reduction loop when operands are promoted, else 0.
   llvm::SmallVector<int64_t> reductionStep;
   bool promote = false;
+  /// Elements per vector load and store along the innermost thread tile
+  /// (1: scalar code); divides the thread tile of the innermost distributed
+  /// loop.
+  int64_t vectorWidth = 1;
   llvm::SmallVector<Knob> knobs;
 
   /// Threads of one workgroup along distributed loop `loop`.
@@ -57,7 +63,9 @@ struct Schedule {
 /// The heuristic schedule of `op` (a linalg operation with static loop
 /// ranges) for `profile`, with the knob values of `config` applied when it is
 /// non-null. Values are clamped so that tiles divide their loops, thread tiles
-/// divide workgroup tiles, and a workgroup stays within the profile's limits.
+/// divide workgroup tiles, a workgroup stays within the profile's limits, the
+/// promoted operand tiles fit in its shared memory, and the vector width
+/// divides the innermost thread tile.
 mlir::FailureOr<Schedule> computeSchedule(mlir::Operation *op,
                                           kernel::ConfigAttr config,
                                           const DeviceProfile &profile);
