@@ -8,6 +8,7 @@
 
 #include "zellige/Autotune/TuningDB.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -39,6 +40,8 @@ CREATE TABLE IF NOT EXISTS measurements (
     ('ok', 'invalid', 'timeout', 'crash', 'compile-error')),
   compiler TEXT,
   created TEXT,
+  strategy TEXT,
+  kernel TEXT,
   UNIQUE (device, signature, knobs)
 );
 CREATE INDEX IF NOT EXISTS measurements_best
@@ -47,7 +50,7 @@ CREATE INDEX IF NOT EXISTS measurements_best
 
 constexpr const char *kColumns =
     "id, device, signature, knobs, median_ms, spread, runs, status, "
-    "compiler, created";
+    "compiler, created, strategy, kernel";
 
 std::string nowUTC() {
   std::time_t t = std::time(nullptr);
@@ -110,6 +113,8 @@ Expected<std::unique_ptr<TuningDB>> TuningDB::open(StringRef path) {
     return std::move(e);
   if (Error e = db->exec(kSchema))
     return std::move(e);
+  if (Error e = db->migrate())
+    return std::move(e);
   return std::move(db);
 }
 
@@ -126,6 +131,24 @@ Error TuningDB::exec(StringRef sql) {
   return Error::success();
 }
 
+Error TuningDB::migrate() {
+  std::vector<std::string> present;
+  {
+    Statement s;
+    if (sqlite3_prepare_v2(db, "PRAGMA table_info(measurements)", -1, &s.stmt,
+                           nullptr) != SQLITE_OK)
+      return makeError(path_ + ": " + sqlite3_errmsg(db));
+    while (sqlite3_step(s.stmt) == SQLITE_ROW)
+      present.push_back(columnText(s.stmt, 1));
+  }
+  for (const char *column : {"strategy", "kernel"})
+    if (!llvm::is_contained(present, column))
+      if (Error e = exec(std::string("ALTER TABLE measurements ADD COLUMN ") +
+                         column + " TEXT"))
+        return e;
+  return Error::success();
+}
+
 Error TuningDB::insert(const Measurement &m) {
   if (!isValidStatus(m.status))
     return makeError("tuning database: unknown status '" + m.status + "'");
@@ -133,11 +156,13 @@ Error TuningDB::insert(const Measurement &m) {
   Statement s;
   const char *sql =
       "INSERT INTO measurements (device, signature, knobs, median_ms, spread, "
-      "runs, status, compiler, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-      "?8, ?9) ON CONFLICT (device, signature, knobs) DO UPDATE SET "
-      "median_ms = excluded.median_ms, spread = excluded.spread, "
-      "runs = excluded.runs, status = excluded.status, "
-      "compiler = excluded.compiler, created = excluded.created";
+      "runs, status, compiler, created, strategy, kernel) VALUES (?1, ?2, "
+      "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (device, signature, "
+      "knobs) DO UPDATE SET median_ms = excluded.median_ms, "
+      "spread = excluded.spread, runs = excluded.runs, "
+      "status = excluded.status, compiler = excluded.compiler, "
+      "created = excluded.created, strategy = excluded.strategy, "
+      "kernel = excluded.kernel";
   if (sqlite3_prepare_v2(db, sql, -1, &s.stmt, nullptr) != SQLITE_OK)
     return makeError(path_ + ": " + sqlite3_errmsg(db));
   std::string created = m.created.empty() ? nowUTC() : m.created;
@@ -152,6 +177,8 @@ Error TuningDB::insert(const Measurement &m) {
   sqlite3_bind_text(s.stmt, 7, m.status.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(s.stmt, 8, compiler.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(s.stmt, 9, created.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s.stmt, 10, m.strategy.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s.stmt, 11, m.kernel.c_str(), -1, SQLITE_TRANSIENT);
   // Outside an explicit transaction the statement commits on its own.
   if (sqlite3_step(s.stmt) != SQLITE_DONE)
     return makeError(path_ +
@@ -182,6 +209,8 @@ Expected<std::vector<Measurement>> TuningDB::query(StringRef sql,
     m.status = columnText(s.stmt, 7);
     m.compiler = columnText(s.stmt, 8);
     m.created = columnText(s.stmt, 9);
+    m.strategy = columnText(s.stmt, 10);
+    m.kernel = columnText(s.stmt, 11);
     out.push_back(std::move(m));
   }
   if (rc != SQLITE_DONE)

@@ -57,6 +57,52 @@ protected:
   llvm::SmallString<128> dir, path;
 };
 
+TEST_F(TuningDBTest, StrategyAndKernelRoundTrip) {
+  auto db = open();
+  ASSERT_TRUE(db);
+  Measurement m = row("a=1", 2.0);
+  m.strategy = "anneal";
+  m.kernel = "model.onnx:dispatch_3_matmul";
+  ASSERT_FALSE(bool(db->insert(m)));
+  auto got = db->lookup("dev", "sig", "a=1");
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->strategy, "anneal");
+  EXPECT_EQ((*got)->kernel, "model.onnx:dispatch_3_matmul");
+}
+
+TEST_F(TuningDBTest, OlderTablesGainTheNewColumns) {
+  // The table as the first version created it: no strategy, no kernel.
+  ASSERT_FALSE(
+      llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path)));
+  sqlite3 *raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw,
+                         "CREATE TABLE measurements (id INTEGER PRIMARY KEY "
+                         "AUTOINCREMENT, device TEXT NOT NULL, signature TEXT "
+                         "NOT NULL, knobs TEXT NOT NULL, median_ms REAL, "
+                         "spread REAL, runs INTEGER, status TEXT NOT NULL, "
+                         "compiler TEXT, created TEXT, UNIQUE (device, "
+                         "signature, knobs));"
+                         "INSERT INTO measurements (device, signature, knobs, "
+                         "median_ms, status) VALUES ('dev', 'sig', 'a=1', 3, "
+                         "'ok');",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  auto db = open();
+  ASSERT_TRUE(db);
+  auto old = db->lookup("dev", "sig", "a=1");
+  ASSERT_TRUE(old && *old);
+  EXPECT_EQ((*old)->strategy, "");
+  Measurement m = row("a=2", 1.0);
+  m.strategy = "model";
+  ASSERT_FALSE(bool(db->insert(m)));
+  auto rows = db->rows();
+  ASSERT_TRUE(bool(rows));
+  EXPECT_EQ(rows->size(), 2u);
+  EXPECT_EQ(rows->front().strategy, "model");
+}
+
 TEST_F(TuningDBTest, InsertLookupBest) {
   auto db = open();
   ASSERT_TRUE(db);

@@ -13,12 +13,18 @@ Cases:
   invalid  a candidate with wrong outputs (ZELLIGE_TUNE_TEST_CORRUPT=1) ends
            as `invalid`;
   compile  `zellige compile --tuning-db` marks the tuned knobs "tuned" and the
-           bundle runs; an unknown device fingerprint keeps the heuristic.
+           bundle runs; an unknown device fingerprint keeps the heuristic;
+  kill     a tune whose whole process group is killed with SIGKILL leaves a
+           database that passes `PRAGMA integrity_check` with the finished
+           rows, and a second run adds rows without measuring those again;
+  report   `zellige report` writes Markdown, CSV and SVG for a database tuned
+           with two strategies, and --replay benchmarks them on the CSV.
 """
 
 import argparse
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -149,10 +155,117 @@ def case_compile(args, work):
         run(cmd)
 
 
+def integrity(db):
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        con.close()
+
+
+def case_kill(args, work):
+    db = os.path.join(work, "tuning.db")
+    cmd = [args.zellige, "tune", args.model, "--target", "host", "--budget",
+           "500", "--db", db, "--repeat", "5", "--jobs", "2"]
+    print("$ " + " ".join(cmd))
+    # Its own process group: the tuner and its candidate children.
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 300
+    groups = 0
+    while time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        if not os.path.exists(db):
+            continue
+        try:
+            current = rows(db)
+        except sqlite3.Error:
+            continue
+        groups = len({r[1] for r in current})
+        if len(current) >= groups + 4:
+            break
+    if proc.poll() is not None:
+        fail("the tune ended (status %s) before it could be killed" %
+             proc.returncode)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    check = integrity(db)
+    if check != "ok":
+        fail("integrity_check after SIGKILL: %r" % check)
+    before = rows(db)
+    print("%d rows survived the kill" % len(before))
+    if len(before) < 4:
+        fail("the finished rows were lost")
+    for r in before:
+        if r[6] not in ("ok", "invalid", "timeout", "crash", "compile-error"):
+            fail("a half-written row: %r" % (r,))
+    db, out = tune(args, work, 3)
+    after = rows(db)
+    old = {(r[1], r[2]) for r in before}
+    new = {(r[1], r[2]) for r in after}
+    if not old <= new or len(new) != len(old) + 3:
+        fail("the second run should add exactly 3 schedules (%d -> %d)" %
+             (len(old), len(new)))
+    # Rows of candidates (not the re-measured defaults) are kept as they were.
+    defaults = {(r[1], r[2]) for r in after} - old
+    kept = {(r[1], r[2], r[3]) for r in before}
+    changed = [r for r in after if (r[1], r[2]) in old and
+               (r[1], r[2], r[3]) not in kept]
+    if len(changed) > groups:
+        fail("old candidates were measured again: %r" % changed)
+    if "3 candidates measured" not in out:
+        fail("the second run did not measure 3 new candidates")
+
+
+def case_report(args, work):
+    db, _ = tune(args, work, 3, ["--strategy", "random"])
+    db, _ = tune(args, work, 3, ["--strategy", "model"])
+    zellige = args.zellige
+    md = run([zellige, "report", db])
+    # Each run spreads its 3 candidates over the model's dispatches.
+    for needle in ("# Tuning report", "Convergence per strategy",
+                   "| random | ", "| model | ", "speed-up"):
+        if needle not in md:
+            fail("the Markdown report lacks %r" % needle)
+    csv_path = os.path.join(work, "report.csv")
+    run([zellige, "report", db, "--format", "csv", "-o", csv_path])
+    with open(csv_path) as f:
+        lines = f.read().splitlines()
+    if not lines[0].startswith("id,device,signature,kernel,strategy,knobs,"):
+        fail("bad CSV header %r" % lines[0])
+    if len(lines) - 1 != len(rows(db)):
+        fail("the CSV has %d rows, the database %d" %
+             (len(lines) - 1, len(rows(db))))
+    svg_path = os.path.join(work, "report.svg")
+    run([zellige, "report", db, "--format", "svg", "-o", svg_path])
+    import xml.etree.ElementTree as ET
+    root = ET.parse(svg_path).getroot()
+    if not root.tag.endswith("svg"):
+        fail("not an SVG document")
+    ns = "{http://www.w3.org/2000/svg}"
+    if not root.iter(ns + "polyline") or not list(root.iter(ns + "rect")):
+        fail("the SVG has no chart")
+    texts = " ".join(t.text or "" for t in root.iter(ns + "text"))
+    if "Convergence" not in texts:
+        fail("the SVG lacks the convergence chart")
+    replay = run([zellige, "report", csv_path, "--replay", "--min-rows", "2",
+                  "--seeds", "2", "--strategies", "random,model,exhaustive"])
+    for needle in ("| random | 2 |", "| model | 2 |", "| exhaustive | 2 |"):
+        if needle not in replay:
+            fail("the replay table lacks %r" % needle)
+    bad = subprocess.run([zellige, "report", os.path.join(work, "none.db")],
+                         capture_output=True, text=True)
+    if bad.returncode == 0 or "no such file" not in bad.stderr:
+        fail("a missing database is not reported: %r" % bad.stderr)
+    if os.path.exists(os.path.join(work, "none.db")):
+        fail("report created a database")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("case", choices=["tune", "resume", "timeout",
-                                         "invalid", "compile"])
+                                         "invalid", "compile", "kill",
+                                         "report"])
     parser.add_argument("--zellige", required=True)
     parser.add_argument("--model", required=True)
     args = parser.parse_args()

@@ -47,6 +47,7 @@ Expected<std::unique_ptr<Session>> Session::create(const Bundle &bundle,
   const BundleManifest &m = bundle.manifest();
   hal::DeviceOptions devOptions;
   devOptions.threads = options.threads;
+  devOptions.deviceTimers = options.profile;
   std::unique_ptr<Session> s(new Session(bundle));
   s->profile = options.profile;
 
@@ -209,6 +210,7 @@ Error Session::runSteps() {
   std::vector<hal::Buffer *> bindings;
   if (profile) {
     dispatchMs.assign(m.dispatches.size(), 0.0);
+    wallTimed = false;
     // Earlier uploads must not count towards the first dispatch.
     if (Error e = device_->synchronize())
       return makeError("device '" + device_->name() +
@@ -236,10 +238,26 @@ Error Session::runSteps() {
           formatv("dispatch '{0}'{1}: {2}", d.name,
                   d.location.empty() ? std::string() : " (" + d.location + ")",
                   toString(std::move(e))));
-    if (profile)
-      dispatchMs[step.dispatch] += std::chrono::duration<double, std::milli>(
-                                       std::chrono::steady_clock::now() - start)
-                                       .count();
+    if (profile) {
+      double wallMs = std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - start)
+                          .count();
+      Expected<std::optional<double>> deviceMs =
+          device_->lastDispatchDeviceMs();
+      if (!deviceMs)
+        return makeError(formatv("dispatch '{0}': reading the device timer: "
+                                 "{1}",
+                                 d.name, toString(deviceMs.takeError())));
+      // A dispatch that launched nothing has no device time and took none.
+      bool launched = llvm::all_of(exeDesc->workgroupCounts[step.dispatch],
+                                   [](int64_t n) { return n > 0; });
+      if (*deviceMs) {
+        dispatchMs[step.dispatch] += **deviceMs;
+      } else {
+        dispatchMs[step.dispatch] += wallMs;
+        wallTimed |= launched;
+      }
+    }
   }
   if (Error e = device_->synchronize())
     return makeError("device '" + device_->name() +

@@ -16,7 +16,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "Tune.h"
+
 #include "ChildProcess.h"
+#include "Report.h"
 
 #include "zellige/Autotune/SearchSpace.h"
 #include "zellige/Autotune/Signature.h"
@@ -130,6 +132,11 @@ cl::opt<unsigned> warmup("warmup",
 cl::opt<unsigned> threads("threads",
                           cl::desc("Host threads (default 0: all cores)"),
                           cl::init(0), cl::sub(tuneCmd), cl::cat(category));
+cl::opt<std::string> onlyKnobs(
+    "knobs",
+    cl::desc("Tune only these knobs (comma-separated names, as --emit kernel "
+             "lists them); the others keep their heuristic values"),
+    cl::value_desc("NAMES"), cl::sub(tuneCmd), cl::cat(category));
 cl::opt<int64_t> maxWorkgroupSize(
     "max-workgroup-size",
     cl::desc("GPU targets: the largest workgroup to try (default: from the "
@@ -446,6 +453,7 @@ json::Object runCandidate() {
   result["dispatch_ms"] = std::move(times);
   result["spread"] = std::move(spreads);
   result["runs"] = runs;
+  result["timer"] = (*session)->dispatchTimer().str();
   return result;
 }
 
@@ -472,6 +480,7 @@ struct Group {
 /// A child's outcome.
 struct Outcome {
   std::string status, message;
+  std::string timer; ///< "device" or "wall": Session::dispatchTimer().
   double ms = 0, spread = 0;
   int64_t runs = 0;
   std::map<std::string, double> dispatchMs, dispatchSpread;
@@ -560,6 +569,7 @@ Outcome runChild(StringRef self, StringRef work, StringRef config,
         o.status = obj->getString("status").value_or("crash").str();
         o.message = obj->getString("message").value_or("").str();
         o.runs = obj->getInteger("runs").value_or(0);
+        o.timer = obj->getString("timer").value_or("").str();
         if (const json::Object *times = obj->getObject("dispatch_ms"))
           for (const auto &[name, value] : *times)
             o.dispatchMs[name.str()] = value.getAsNumber().value_or(0);
@@ -696,6 +706,11 @@ int runTune(const char *argv0, void *mainAddr) {
     return fail(wgError);
   std::vector<Group> groups;
   std::vector<std::string> allDispatches;
+  auto kernelName = [&](const Group &g) {
+    return (sys::path::filename(model) + ":" + g.dispatches.front()).str();
+  };
+  llvm::SmallVector<StringRef> tunedKnobs;
+  StringRef(onlyKnobs).split(tunedKnobs, ',', -1, /*KeepEmpty=*/false);
   module->walk([&](kernel::DispatchOp dispatch) {
     allDispatches.push_back(dispatch.getSymName().str());
     kernel::ConfigAttr config = dispatch.getConfig();
@@ -713,6 +728,9 @@ int runTune(const char *argv0, void *mainAddr) {
                 k.getValue()};
       if (!llvm::is_contained(knob.values, knob.initial))
         knob.values.push_back(knob.initial);
+      // --knobs: the others keep their heuristic value.
+      if (!tunedKnobs.empty() && !llvm::is_contained(tunedKnobs, knob.name))
+        knob.values = {knob.initial};
       knobs.push_back(std::move(knob));
     }
     Group g;
@@ -724,6 +742,14 @@ int runTune(const char *argv0, void *mainAddr) {
     g.defaultPoint = g.space->initial();
     groups.push_back(std::move(g));
   });
+
+  for (StringRef name : tunedKnobs)
+    if (llvm::none_of(groups, [&](const Group &g) {
+          return llvm::any_of(g.space->knobs(),
+                              [&](const Knob &k) { return k.name == name; });
+        }))
+      return fail("--knobs: no dispatch of " + model + " has a knob '" + name +
+                  "' (see zellige compile --emit kernel)");
 
   SmallString<128> work;
   if (std::error_code ec = sys::fs::createUniqueDirectory("zellige-tune", work))
@@ -764,6 +790,7 @@ int runTune(const char *argv0, void *mainAddr) {
                       {"median_ms", o.ms},
                       {"spread", o.spread},
                       {"runs", o.runs},
+                      {"timer", o.timer},
                       {"default_ms", g.defaultMs},
                       {"message", o.message}};
     *log << json::Value(std::move(line)) << "\n";
@@ -785,6 +812,11 @@ int runTune(const char *argv0, void *mainAddr) {
   if (reference.status != "ok")
     return fail(model + ": the default schedule does not run (" +
                 reference.status + "): " + reference.message);
+  outs() << (reference.timer == "device"
+                 ? "timing dispatches with the device's timers (profiling "
+                   "events)\n"
+                 : "timing dispatches by wall clock, with a synchronization "
+                   "after each\n");
   double modelMs = 0;
   for (auto &[name, ms] : reference.dispatchMs)
     modelMs += ms;
@@ -803,6 +835,8 @@ int runTune(const char *argv0, void *mainAddr) {
     m.spread = spread;
     m.runs = reference.runs;
     m.status = "ok";
+    m.strategy = "default";
+    m.kernel = kernelName(g);
     if (Error e = (*db)->insert(m))
       return fail(toString(std::move(e)));
     Outcome o = reference;
@@ -960,6 +994,8 @@ int runTune(const char *argv0, void *mainAddr) {
       m.spread = o.spread;
       m.runs = o.runs;
       m.status = isValidStatus(o.status) ? o.status : "crash";
+      m.strategy = strategyChoice.str();
+      m.kernel = kernelName(g);
       if (Error e = (*db)->insert(m))
         return fail(toString(std::move(e)));
       logLine(g, job.knobs, o, /*isDefault=*/false);
@@ -1046,5 +1082,5 @@ std::optional<int> zellige::runTuneSubcommands(const char *argv0,
     return runTune(argv0, mainAddr);
   if (candCmd)
     return runTuneCandidate();
-  return std::nullopt;
+  return runReportSubcommand();
 }

@@ -25,6 +25,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,9 @@ struct DeviceOptions {
   /// Host threads a device may use to run workgroups; 0 means one per
   /// hardware thread, 1 runs everything on the calling thread.
   unsigned threads = 0;
+  /// Time dispatches with the device's own timers (OpenCL profiling events,
+  /// CUDA events) where it has them; see Device::lastDispatchDeviceMs().
+  bool deviceTimers = false;
 };
 
 class Device {
@@ -120,6 +124,15 @@ public:
                  const BundleManifest &manifest) = 0;
   /// Waits for every dispatch and copy issued so far.
   virtual llvm::Error synchronize() = 0;
+
+  /// With DeviceOptions::deviceTimers, after synchronize(): the time in ms
+  /// that the device's timers measured for the last dispatch issued (from
+  /// the start to the end of its execution, launch latency excluded).
+  /// nullopt when the device has no such timers, they were not requested,
+  /// or the last dispatch launched nothing.
+  virtual llvm::Expected<std::optional<double>> lastDispatchDeviceMs() {
+    return std::nullopt;
+  }
 };
 
 /// What enumerateDevices() reports for one device.

@@ -27,8 +27,10 @@ namespace zellige {
 struct SessionOptions {
   /// Host threads for workgroups; 0 means all hardware threads.
   unsigned threads = 0;
-  /// Synchronize the device after each dispatch and record its wall time
-  /// (see Session::dispatchTimesMs()). Slower; for the autotuner.
+  /// Synchronize the device after each dispatch and record its time (see
+  /// Session::dispatchTimesMs()): the device's own timers where it has them
+  /// (OpenCL profiling events, CUDA events), else the wall time from launch
+  /// to the end of the synchronization. Slower; for the autotuner.
   bool profile = false;
 };
 
@@ -54,10 +56,15 @@ public:
   hal::Device &device() { return *device_; }
   /// The bundle executable the session runs.
   const ExecutableDesc &executable() const { return *exeDesc; }
-  /// With SessionOptions::profile, the wall time in ms of each manifest
-  /// dispatch (indexed like BundleManifest::dispatches) in the last run();
-  /// a dispatch run by several steps adds up. Empty without profile.
+  /// With SessionOptions::profile, the time in ms of each manifest dispatch
+  /// (indexed like BundleManifest::dispatches) in the last run(); a
+  /// dispatch run by several steps adds up. Empty without profile.
   const std::vector<double> &dispatchTimesMs() const { return dispatchMs; }
+  /// What timed the last profiled run: "device" when the device's timers
+  /// timed every launch, "wall" when any dispatch fell back to wall time.
+  llvm::StringRef dispatchTimer() const {
+    return wallTimed ? "wall" : "device";
+  }
 
 private:
   Session(const Bundle &bundle) : bundle(bundle) {}
@@ -65,6 +72,7 @@ private:
 
   const Bundle &bundle;
   bool profile = false;
+  bool wallTimed = false;
   std::vector<double> dispatchMs;
   std::unique_ptr<hal::Device> device_;
   const ExecutableDesc *exeDesc = nullptr;

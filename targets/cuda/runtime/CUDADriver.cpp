@@ -61,6 +61,7 @@ using CUcontext = struct CUctx_st *;
 using CUmodule = struct CUmod_st *;
 using CUfunction = struct CUfunc_st *;
 using CUstream = struct CUstream_st *;
+using CUevent = struct CUevent_st *;
 
 constexpr CUresult CUDA_SUCCESS = 0;
 constexpr CUresult CUDA_ERROR_STUB_LIBRARY = 34;
@@ -92,6 +93,7 @@ enum CUjit_option : int {
 /// CUstream_flags: work on the stream does not wait for the legacy default
 /// stream, which other users of the primary context may keep busy.
 constexpr unsigned CU_STREAM_NON_BLOCKING = 0x1;
+constexpr unsigned CU_EVENT_DEFAULT = 0x0;
 
 /// The entry points Zellige calls. Each member is named after the API
 /// function; the comment gives the exported symbol when cuda.h maps the
@@ -130,6 +132,17 @@ struct CudaApi {
   CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
                              unsigned, unsigned, unsigned, CUstream, void **,
                              void **);
+  // Optional: device timers (DeviceOptions::deviceTimers) need all four.
+  CUresult (*cuEventCreate)(CUevent *, unsigned) = nullptr;
+  CUresult (*cuEventRecord)(CUevent, CUstream) = nullptr;
+  // cuEventElapsedTime_v2 from CUDA 12.8, else cuEventElapsedTime.
+  CUresult (*cuEventElapsedTime)(float *, CUevent, CUevent) = nullptr;
+  CUresult (*cuEventDestroy)(CUevent) = nullptr; // cuEventDestroy_v2
+
+  bool hasEvents() const {
+    return cuEventCreate && cuEventRecord && cuEventElapsedTime &&
+           cuEventDestroy;
+  }
 };
 
 constexpr const char *kDefaultLibrary = "libcuda.so.1";
@@ -208,6 +221,16 @@ Expected<const CudaApi *> loadCudaApi() {
   resolve(handle, "cuModuleGetFunction", api->cuModuleGetFunction, missing);
   resolve(handle, "cuFuncGetAttribute", api->cuFuncGetAttribute, missing);
   resolve(handle, "cuLaunchKernel", api->cuLaunchKernel, missing);
+  {
+    // Timers are optional: without them profiling falls back to wall time.
+    SmallVector<StringRef, 4> optional;
+    resolve(handle, "cuEventCreate", api->cuEventCreate, optional);
+    resolve(handle, "cuEventRecord", api->cuEventRecord, optional);
+    resolve(handle, "cuEventElapsedTime_v2", api->cuEventElapsedTime, optional);
+    if (!api->cuEventElapsedTime)
+      resolve(handle, "cuEventElapsedTime", api->cuEventElapsedTime, optional);
+    resolve(handle, "cuEventDestroy_v2", api->cuEventDestroy, optional);
+  }
   if (!missing.empty()) {
     dlclose(handle);
     return makeError(formatv("CUDA driver library {0} lacks {1} (Zellige "
@@ -360,6 +383,9 @@ public:
   ~CudaContext() {
     if (api.cuCtxSetCurrent(context) == CUDA_SUCCESS) {
       (void)api.cuStreamSynchronize(stream);
+      for (CUevent e : {timerStart, timerEnd})
+        if (e)
+          (void)api.cuEventDestroy(e);
       (void)api.cuStreamDestroy(stream);
     }
     (void)api.cuDevicePrimaryCtxRelease(props.device);
@@ -387,6 +413,24 @@ public:
     return std::make_shared<CudaContext>(api, std::move(props), context,
                                          stream);
   }
+
+  /// Creates the two events that time each dispatch, when the driver has
+  /// them; the context must be current. Without them there are no device
+  /// timers and profiling uses wall time.
+  Error enableTimers() {
+    if (!api.hasEvents())
+      return Error::success();
+    if (Error e = check(api, "cuEventCreate",
+                        api.cuEventCreate(&timerStart, CU_EVENT_DEFAULT)))
+      return e;
+    return check(api, "cuEventCreate",
+                 api.cuEventCreate(&timerEnd, CU_EVENT_DEFAULT));
+  }
+
+  /// Events around the last dispatch when timers are on; `timed` says
+  /// whether they enclose a launch.
+  CUevent timerStart = nullptr, timerEnd = nullptr;
+  bool timed = false;
 
   /// Makes the primary context current on the calling thread.
   Error makeCurrent() const {
@@ -592,6 +636,7 @@ Error CudaExecutable::dispatch(unsigned index, ArrayRef<hal::Buffer *> bindings,
                                k.dispatch, i, ctx->name));
     ptrs.push_back(buf->address());
   }
+  ctx->timed = false;
   if (workgroups[0] == 0 || workgroups[1] == 0 || workgroups[2] == 0)
     return Error::success();
   // cuLaunchKernel reads each parameter through a pointer to its value.
@@ -602,6 +647,10 @@ Error CudaExecutable::dispatch(unsigned index, ArrayRef<hal::Buffer *> bindings,
   const CudaApi &api = ctx->api;
   if (Error e = ctx->makeCurrent())
     return e;
+  if (ctx->timerStart)
+    if (Error e = check(api, "cuEventRecord",
+                        api.cuEventRecord(ctx->timerStart, ctx->stream)))
+      return e;
   CUresult r = api.cuLaunchKernel(
       k.fn, static_cast<unsigned>(workgroups[0]),
       static_cast<unsigned>(workgroups[1]),
@@ -616,6 +665,12 @@ Error CudaExecutable::dispatch(unsigned index, ArrayRef<hal::Buffer *> bindings,
                              k.dispatch, k.symbol, workgroups[0], workgroups[1],
                              workgroups[2], block[0], block[1], block[2],
                              toString(callError(api, "cuLaunchKernel", r))));
+  if (ctx->timerEnd) {
+    if (Error e = check(api, "cuEventRecord",
+                        api.cuEventRecord(ctx->timerEnd, ctx->stream)))
+      return e;
+    ctx->timed = true;
+  }
   return Error::success();
 }
 
@@ -676,6 +731,19 @@ public:
     if (Error e = ctx->makeCurrent())
       return e;
     return ctx->synchronize();
+  }
+
+  Expected<std::optional<double>> lastDispatchDeviceMs() override {
+    if (!ctx->timed)
+      return std::nullopt;
+    if (Error e = ctx->makeCurrent())
+      return std::move(e);
+    float ms = 0;
+    if (Error e = check(
+            ctx->api, "cuEventElapsedTime",
+            ctx->api.cuEventElapsedTime(&ms, ctx->timerStart, ctx->timerEnd)))
+      return std::move(e);
+    return double(ms);
   }
 
 private:
@@ -827,7 +895,7 @@ public:
   }
 
   Expected<std::unique_ptr<hal::Device>>
-  createDevice(unsigned ordinal, const hal::DeviceOptions &) override {
+  createDevice(unsigned ordinal, const hal::DeviceOptions &options) override {
     Expected<const CudaApi *> api = loadCudaApi();
     if (!api)
       return api.takeError();
@@ -847,6 +915,10 @@ public:
     if (!ctx)
       return makeError(formatv("cannot open cuda:{0}: {1}", ordinal,
                                toString(ctx.takeError())));
+    if (options.deviceTimers)
+      if (Error e = (*ctx)->enableTimers())
+        return makeError(formatv("cannot open cuda:{0}: {1}", ordinal,
+                                 toString(std::move(e))));
     return std::make_unique<CudaDevice>(std::move(*ctx));
   }
 };

@@ -417,12 +417,19 @@ struct DeviceState {
   opencl::DeviceLimits limits;
   std::string name; ///< "opencl:<ordinal>".
   std::string fingerprint;
+  /// DeviceOptions::deviceTimers: the queue profiles, and the event of the
+  /// last kernel launch is kept (set by dispatch() under the executable's
+  /// lock, read by the thread that synchronizes).
+  bool timers = false;
+  cl_event lastEvent = nullptr;
 
   /// Buffers made by this device, to refuse another device's buffers.
   std::mutex mutex;
   DenseSet<const hal::Buffer *> buffers;
 
   ~DeviceState() {
+    if (lastEvent)
+      clReleaseEvent(lastEvent);
     if (queue) {
       clFinish(queue);
       clReleaseCommandQueue(queue);
@@ -618,18 +625,22 @@ Error OpenCLExecutable::dispatch(unsigned index,
                                i, k.name, state->name));
     mems.push_back(buf->mem);
   }
+  std::lock_guard<std::mutex> lock(mutex);
+  if (state->lastEvent) {
+    clReleaseEvent(state->lastEvent);
+    state->lastEvent = nullptr;
+  }
   if (empty)
     return Error::success(); // No workgroups: nothing to run.
 
-  std::lock_guard<std::mutex> lock(mutex);
   for (auto [i, m] : llvm::enumerate(mems))
     if (cl_int err = clSetKernelArg(k.kernel, i, sizeof(cl_mem), &m))
       return makeError(formatv("clSetKernelArg of argument {0} of kernel "
                                "'{1}' failed: {2}",
                                i, k.name, clErrorName(err)));
-  if (cl_int err = clEnqueueNDRangeKernel(state->queue, k.kernel, 3, nullptr,
-                                          global.data(), local->data(), 0,
-                                          nullptr, nullptr))
+  if (cl_int err = clEnqueueNDRangeKernel(
+          state->queue, k.kernel, 3, nullptr, global.data(), local->data(), 0,
+          nullptr, state->timers ? &state->lastEvent : nullptr))
     return makeError(formatv(
         "clEnqueueNDRangeKernel of kernel '{0}' (global [{1},{2},{3}], local "
         "[{4},{5},{6}]) failed: {7}",
@@ -783,6 +794,21 @@ public:
     if (cl_int err = clFinish(state->queue))
       return clError("clFinish", err);
     return Error::success();
+  }
+
+  Expected<std::optional<double>> lastDispatchDeviceMs() override {
+    if (!state->timers || !state->lastEvent)
+      return std::nullopt;
+    cl_ulong start = 0, end = 0;
+    if (cl_int err = clGetEventProfilingInfo(state->lastEvent,
+                                             CL_PROFILING_COMMAND_START,
+                                             sizeof(start), &start, nullptr))
+      return clError("clGetEventProfilingInfo", err);
+    if (cl_int err =
+            clGetEventProfilingInfo(state->lastEvent, CL_PROFILING_COMMAND_END,
+                                    sizeof(end), &end, nullptr))
+      return clError("clGetEventProfilingInfo", err);
+    return end >= start ? double(end - start) * 1e-6 : 0.0;
   }
 
 private:
@@ -969,7 +995,7 @@ public:
   }
 
   Expected<std::unique_ptr<hal::Device>>
-  createDevice(unsigned ordinal, const hal::DeviceOptions &) override {
+  createDevice(unsigned ordinal, const hal::DeviceOptions &options) override {
     Expected<std::vector<DeviceEntry>> entries = listDevices();
     if (!entries)
       return entries.takeError();
@@ -998,7 +1024,10 @@ public:
       return makeError(formatv("clCreateContext for '{0}' failed: {1}",
                                state->limits.name, clErrorName(err)));
     }
-    state->queue = clCreateCommandQueue(state->context, e.device, 0, &err);
+    state->timers = options.deviceTimers;
+    state->queue = clCreateCommandQueue(
+        state->context, e.device,
+        options.deviceTimers ? CL_QUEUE_PROFILING_ENABLE : 0, &err);
     if (err) {
       state->queue = nullptr;
       return makeError(formatv("clCreateCommandQueue for '{0}' failed: {1}",

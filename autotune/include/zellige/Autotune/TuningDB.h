@@ -39,6 +39,12 @@ struct Measurement {
   std::string status;    ///< ok, invalid, timeout, crash, compile-error.
   std::string compiler;  ///< "zellige <version>" that produced it.
   std::string created;   ///< UTC, ISO 8601; set by insert() when empty.
+  /// What proposed it: a strategy name, or "default" for the heuristic
+  /// schedule the tuner measures first. Empty in rows of older databases.
+  std::string strategy;
+  /// A readable name of the kernel: the model file and one dispatch of the
+  /// signature's group ("mlp.onnx:dispatch_0_matmul"). Informative only.
+  std::string kernel;
 };
 
 /// Whether `status` is one the table accepts.
@@ -73,6 +79,8 @@ public:
 private:
   TuningDB() = default;
   llvm::Error exec(llvm::StringRef sql);
+  /// Adds the columns that later versions introduced to an older table.
+  llvm::Error migrate();
   llvm::Expected<std::vector<Measurement>>
   query(llvm::StringRef sql, llvm::ArrayRef<std::string> args);
 

@@ -580,6 +580,49 @@ TEST_P(CUDADeviceTest, DispatchRunsTheKernelOnViews) {
       (*exe)->dispatch(1, {in->get(), out->get()}, {1, 1, 1})));
 }
 
+TEST_P(CUDADeviceTest, DeviceTimersTimeTheLastDispatch) {
+  constexpr int kBlock = 128, kGrid = 64, kN = kBlock * kGrid;
+  std::vector<uint8_t> ptx = bytesOf(kAddOnePTX);
+  OneDispatch one("add_one", {kBlock, 1, 1});
+  // Without DeviceOptions::deviceTimers there is no device time.
+  {
+    auto in = allocate(kN * sizeof(float)), out = allocate(kN * sizeof(float));
+    auto exe = device->loadExecutable(one.exe, ptx, one.manifest);
+    ASSERT_TRUE(in && out && exe) << errorOf(exe);
+    ASSERT_FALSE(llvm::errorToBool(
+        (*exe)->dispatch(0, {in.get(), out.get()}, {kGrid, 1, 1})));
+    ASSERT_FALSE(llvm::errorToBool(device->synchronize()));
+    auto ms = device->lastDispatchDeviceMs();
+    ASSERT_TRUE(static_cast<bool>(ms)) << errorOf(ms);
+    EXPECT_FALSE(ms->has_value());
+  }
+  hal::DeviceOptions options;
+  options.deviceTimers = true;
+  auto timed = hal::createDevice("cuda", options);
+  ASSERT_TRUE(static_cast<bool>(timed)) << errorOf(timed);
+  hal::Device &dev = **timed;
+  auto in = dev.allocate(kN * sizeof(float));
+  auto out = dev.allocate(kN * sizeof(float));
+  ASSERT_TRUE(in && out);
+  auto exe = dev.loadExecutable(one.exe, ptx, one.manifest);
+  ASSERT_TRUE(static_cast<bool>(exe)) << errorOf(exe);
+  ASSERT_FALSE(llvm::errorToBool(
+      (*exe)->dispatch(0, {in->get(), out->get()}, {kGrid, 1, 1})));
+  ASSERT_FALSE(llvm::errorToBool(dev.synchronize()));
+  auto ms = dev.lastDispatchDeviceMs();
+  ASSERT_TRUE(static_cast<bool>(ms)) << errorOf(ms);
+  ASSERT_TRUE(ms->has_value());
+  EXPECT_GT(**ms, 0.0);
+  EXPECT_LT(**ms, 1000.0);
+  // A dispatch with no workgroups launches nothing and has no time.
+  ASSERT_FALSE(llvm::errorToBool(
+      (*exe)->dispatch(0, {in->get(), out->get()}, {0, 1, 1})));
+  ASSERT_FALSE(llvm::errorToBool(dev.synchronize()));
+  auto none = dev.lastDispatchDeviceMs();
+  ASSERT_TRUE(static_cast<bool>(none)) << errorOf(none);
+  EXPECT_FALSE(none->has_value());
+}
+
 TEST_P(CUDADeviceTest, SymbolFallsBackToTheDispatchName) {
   std::vector<uint8_t> ptx = bytesOf(kAddOnePTX);
   OneDispatch one("", {32, 1, 1});

@@ -314,6 +314,56 @@ CUresult cuStreamDestroy_v2(void *stream) {
   return CUDA_SUCCESS;
 }
 
+// Events: a record takes the number of launches so far as its time stamp,
+// and a launch lasts 0.5 ms of the fake's clock, so the time between two
+// records is 0.5 ms per launch between them.
+struct FakeEvent {
+  uint64_t launches = 0;
+  bool recorded = false;
+};
+std::set<void *> events;
+
+CUresult cuEventCreate(void **event, unsigned flags) {
+  std::lock_guard<std::mutex> lock(mutex);
+  FAKE_REQUIRE_CONTEXT();
+  if (!event || flags != 0)
+    return CUDA_ERROR_INVALID_VALUE;
+  *event = new FakeEvent();
+  events.insert(*event);
+  return CUDA_SUCCESS;
+}
+
+CUresult cuEventRecord(void *event, void *stream) {
+  std::lock_guard<std::mutex> lock(mutex);
+  FAKE_REQUIRE_CONTEXT();
+  if (!events.count(event) || (stream && !streams.count(stream)))
+    return CUDA_ERROR_INVALID_HANDLE;
+  auto *e = static_cast<FakeEvent *>(event);
+  e->launches = state.launches;
+  e->recorded = true;
+  return CUDA_SUCCESS;
+}
+
+CUresult cuEventElapsedTime_v2(float *ms, void *start, void *end) {
+  std::lock_guard<std::mutex> lock(mutex);
+  FAKE_REQUIRE_CONTEXT();
+  if (!events.count(start) || !events.count(end))
+    return CUDA_ERROR_INVALID_HANDLE;
+  auto *s = static_cast<FakeEvent *>(start), *e = static_cast<FakeEvent *>(end);
+  if (!s->recorded || !e->recorded)
+    return CUDA_ERROR_INVALID_VALUE;
+  *ms = 0.5f * float(e->launches - s->launches);
+  return CUDA_SUCCESS;
+}
+
+CUresult cuEventDestroy_v2(void *event) {
+  std::lock_guard<std::mutex> lock(mutex);
+  if (!events.erase(event))
+    return CUDA_ERROR_INVALID_HANDLE;
+  delete static_cast<FakeEvent *>(event);
+  return CUDA_SUCCESS;
+}
+
 CUresult cuStreamSynchronize(void *stream) {
   std::lock_guard<std::mutex> lock(mutex);
   FAKE_REQUIRE_CONTEXT();

@@ -414,6 +414,48 @@ TEST_F(OpenCLRuntimeTest, DispatchRuns) {
             std::string::npos);
 }
 
+TEST_F(OpenCLRuntimeTest, DeviceTimersTimeTheLastDispatch) {
+  TinyBundle t({"first"});
+  std::unique_ptr<hal::Buffer> b = allocate(4096 * sizeof(float));
+  ASSERT_TRUE(b);
+  hal::Buffer *bindings[] = {b.get()};
+  {
+    // Without DeviceOptions::deviceTimers: no device time.
+    Expected<std::unique_ptr<hal::Executable>> exe = load(t);
+    ASSERT_TRUE(!!exe) << toString(exe.takeError());
+    ASSERT_FALSE(errorToBool((*exe)->dispatch(0, bindings, {256, 1, 1})));
+    ASSERT_FALSE(errorToBool(device->synchronize()));
+    Expected<std::optional<double>> ms = device->lastDispatchDeviceMs();
+    ASSERT_TRUE(!!ms) << toString(ms.takeError());
+    EXPECT_FALSE(ms->has_value());
+  }
+  hal::DeviceOptions options;
+  options.deviceTimers = true;
+  Expected<std::unique_ptr<hal::Device>> timed =
+      driver->createDevice(0, options);
+  ASSERT_TRUE(!!timed) << toString(timed.takeError());
+  hal::Device &dev = **timed;
+  Expected<std::unique_ptr<hal::Buffer>> buf = dev.allocate(4096 * 4);
+  ASSERT_TRUE(!!buf) << toString(buf.takeError());
+  Expected<std::unique_ptr<hal::Executable>> exe =
+      dev.loadExecutable(t.exe, bytesOf(t.source), t.manifest);
+  ASSERT_TRUE(!!exe) << toString(exe.takeError());
+  hal::Buffer *timedBindings[] = {buf->get()};
+  ASSERT_FALSE(errorToBool((*exe)->dispatch(0, timedBindings, {256, 1, 1})));
+  ASSERT_FALSE(errorToBool(dev.synchronize()));
+  Expected<std::optional<double>> ms = dev.lastDispatchDeviceMs();
+  ASSERT_TRUE(!!ms) << toString(ms.takeError());
+  ASSERT_TRUE(ms->has_value());
+  EXPECT_GE(**ms, 0.0);
+  EXPECT_LT(**ms, 10000.0);
+  // No workgroups: nothing ran, so nothing was timed.
+  ASSERT_FALSE(errorToBool((*exe)->dispatch(0, timedBindings, {0, 1, 1})));
+  ASSERT_FALSE(errorToBool(dev.synchronize()));
+  Expected<std::optional<double>> none = dev.lastDispatchDeviceMs();
+  ASSERT_TRUE(!!none) << toString(none.takeError());
+  EXPECT_FALSE(none->has_value());
+}
+
 TEST_F(OpenCLRuntimeTest, OversizedWorkgroupIsAnError) {
   int64_t tooMany = static_cast<int64_t>(limits->maxWorkGroupSize) + 1;
   TinyBundle t({"big"}, {tooMany, 1, 1});
