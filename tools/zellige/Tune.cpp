@@ -657,12 +657,14 @@ int runTune(const char *argv0, void *mainAddr) {
   hal::registerRuntimeDrivers();
   std::string deviceName = device.empty() ? target.getValue() : device;
   std::string fingerprint;
+  int64_t deviceWorkgroupLimit = 0;
   {
     Expected<std::unique_ptr<hal::Device>> dev = hal::createDevice(deviceName);
     if (!dev)
       return fail("cannot open device '" + deviceName +
                   "': " + toString(dev.takeError()));
     fingerprint = (*dev)->fingerprint();
+    deviceWorkgroupLimit = (*dev)->maxWorkgroupSize();
   }
   std::string path = dbPath.empty() ? TuningDB::defaultPath() : dbPath;
   Expected<std::unique_ptr<TuningDB>> db = TuningDB::open(path);
@@ -704,6 +706,9 @@ int runTune(const char *argv0, void *mainAddr) {
   int64_t wgLimit = target == "host" ? 0 : workgroupLimit(wgError);
   if (!wgError.empty())
     return fail(wgError);
+  // The profile's limit, and the device's own where the driver reports it.
+  if (wgLimit > 0 && deviceWorkgroupLimit > 0)
+    wgLimit = std::min(wgLimit, deviceWorkgroupLimit);
   std::vector<Group> groups;
   std::vector<std::string> allDispatches;
   auto kernelName = [&](const Group &g) {

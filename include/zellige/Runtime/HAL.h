@@ -101,6 +101,10 @@ public:
   /// the tuning database keys measurements by it.
   virtual std::string fingerprint() const = 0;
 
+  /// The most threads (work-items) one workgroup may have on this device,
+  /// or 0 when the driver does not say.
+  virtual int64_t maxWorkgroupSize() const { return 0; }
+
   /// Whether this device runs `exe`; by default when exe.target == kind().
   virtual bool canLoad(const ExecutableDesc &exe) const;
 

@@ -768,6 +768,9 @@ public:
   StringRef kind() const override { return "opencl"; }
   std::string fingerprint() const override { return state->fingerprint; }
   const opencl::DeviceLimits &limits() const { return state->limits; }
+  int64_t maxWorkgroupSize() const override {
+    return int64_t(state->limits.maxWorkGroupSize);
+  }
 
   Expected<std::unique_ptr<hal::Buffer>> allocate(uint64_t size) override {
     return allocate(size, CL_MEM_READ_WRITE, nullptr, /*readOnly=*/false);

@@ -414,6 +414,11 @@ TEST_F(OpenCLRuntimeTest, DispatchRuns) {
             std::string::npos);
 }
 
+TEST_F(OpenCLRuntimeTest, ReportsItsWorkgroupLimit) {
+  EXPECT_GT(device->maxWorkgroupSize(), 0);
+  EXPECT_EQ(uint64_t(device->maxWorkgroupSize()), limits->maxWorkGroupSize);
+}
+
 TEST_F(OpenCLRuntimeTest, DeviceTimersTimeTheLastDispatch) {
   TinyBundle t({"first"});
   std::unique_ptr<hal::Buffer> b = allocate(4096 * sizeof(float));
