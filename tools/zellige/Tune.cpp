@@ -19,6 +19,7 @@
 
 #include "ChildProcess.h"
 #include "Report.h"
+#include "Targets.h"
 
 #include "zellige/Autotune/SearchSpace.h"
 #include "zellige/Autotune/Signature.h"
@@ -646,6 +647,20 @@ int fail(const Twine &message) {
 int runTune(const char *argv0, void *mainAddr) {
   if (!sys::fs::exists(model))
     return fail(model + ": no such file");
+  {
+    // --target may name a device profile (h20: cuda, sm_90, profile h20).
+    CompileOptions resolved;
+    resolved.targetOptions.arch = arch;
+    resolved.targetOptions.profile = profile;
+    if (Error e = resolveTargetList(target, resolved))
+      return fail(toString(std::move(e)));
+    if (resolved.targets.size() != 1)
+      return fail("--target: tune one target at a time, not '" + target +
+                  "'");
+    target.setValue(resolved.targets.front());
+    arch.setValue(resolved.targetOptions.arch);
+    profile.setValue(resolved.targetOptions.profile);
+  }
   StringRef strategyChoice =
       strategyName.empty() ? getDefaultStrategyName() : StringRef(strategyName);
   if (!createStrategy(strategyChoice, 0))

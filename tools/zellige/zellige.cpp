@@ -5,6 +5,7 @@
 //   zellige run OUT.zlg [--device host] [--threads N] --input NAME=FILE ...
 //   zellige devices
 //   zellige tune MODEL.onnx --target T [--budget N] [--db FILE] (Tune.cpp)
+//   zellige targets / zellige estimate MODEL.onnx --target P (Targets.cpp)
 //   zellige --version
 // Each subcommand has --help. Errors are one line naming the file and the
 // ONNX node, and the exit status is 1.
@@ -13,6 +14,7 @@
 
 #include "Conformance.h"
 #include "Diagnostics.h"
+#include "Targets.h"
 #include "Tune.h"
 
 #include "zellige/Compiler/Compiler.h"
@@ -54,7 +56,8 @@ cl::opt<std::string> compileInput(cl::Positional, cl::desc("<MODEL.onnx>"),
                                   cl::cat(category));
 cl::opt<std::string> compileTarget(
     "target",
-    cl::desc("Targets to compile for, comma-separated (default: host)"),
+    cl::desc("Targets to compile for, comma-separated (default: host); a "
+             "device profile such as h20 means its target, arch and profile"),
     cl::init("host"), cl::sub(compileCmd), cl::cat(category));
 cl::opt<std::string>
     compileOutput("o", cl::desc("Output bundle (default: MODEL.zlg)"),
@@ -174,13 +177,13 @@ int runCompile() {
   options.inputPath = compileInput;
   if (!sys::fs::exists(options.inputPath))
     return fail(options.inputPath + ": no such file");
-  SmallVector<StringRef> targets;
-  StringRef(compileTarget).split(targets, ',', -1, false);
-  options.targets.assign(targets.begin(), targets.end());
   options.tileSizes = compileTileSizes;
   options.kernelConfig = compileKernelConfig;
   options.targetOptions.arch = compileArch;
   options.targetOptions.profile = compileProfile;
+  // An item of --target may be a device profile (h20: cuda, sm_90, h20).
+  if (Error error = resolveTargetList(compileTarget, options))
+    return failWith(std::move(error));
   options.compileOnly = compileOnly;
   options.targetOptions.dumpKernelsDir = compileDumpKernels;
   options.printIRAfterAll = compilePrintIR;
@@ -384,8 +387,9 @@ int runDevices() {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(
-      {&category, &getConformanceCategory(), &getTuneCategory()});
+  cl::HideUnrelatedOptions({&category, &getConformanceCategory(),
+                            &getTuneCategory(), &getTargetsCategory(),
+                            &getEstimateCategory()});
   cl::SetVersionPrinter([](raw_ostream &os) {
     os << "zellige " ZELLIGE_VERSION " (LLVM/MLIR " LLVM_VERSION_STRING ")\n";
   });
@@ -409,8 +413,11 @@ int main(int argc, char **argv) {
   if (std::optional<int> rc =
           runTuneSubcommands(argv[0], reinterpret_cast<void *>(&main)))
     return *rc;
+  if (std::optional<int> rc =
+          runTargetsSubcommands(argv[0], reinterpret_cast<void *>(&main)))
+    return *rc;
   errs() << "zellige: error: expected a subcommand: compile, run, devices, "
-            "conformance or tune "
+            "conformance, tune, report, targets or estimate "
             "(see zellige --help)\n";
   return 1;
 }

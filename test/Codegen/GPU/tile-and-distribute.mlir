@@ -18,7 +18,7 @@
 // SM90:         scf.forall {{.*}} step (32, 32)
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d1)>
-// BADPROFILE: error: unknown device profile 'no-such-chip' (built in: nvidia-sm80, nvidia-sm90, opencl-generic, pocl-cpu; or give a path to a .toml file)
+// BADPROFILE: error: unknown device profile 'no-such-chip' (built in: {{.*}}nvidia-sm80, nvidia-sm90, opencl-generic, pocl-cpu{{.*}}; or give a path to a .toml file)
   func.func @dispatch_0_matmul(%a: memref<64x32xf32>, %b: memref<32x128xf32>, %bias: memref<128xf32>, %out: memref<64x128xf32>) attributes {kernel.config = #kernel.config<"matmul", []>} {
     %A = bufferization.to_tensor %a restrict : memref<64x32xf32> to tensor<64x32xf32>
     %B = bufferization.to_tensor %b restrict : memref<32x128xf32> to tensor<32x128xf32>
