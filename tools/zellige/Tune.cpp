@@ -655,8 +655,7 @@ int runTune(const char *argv0, void *mainAddr) {
     if (Error e = resolveTargetList(target, resolved))
       return fail(toString(std::move(e)));
     if (resolved.targets.size() != 1)
-      return fail("--target: tune one target at a time, not '" + target +
-                  "'");
+      return fail("--target: tune one target at a time, not '" + target + "'");
     target.setValue(resolved.targets.front());
     arch.setValue(resolved.targetOptions.arch);
     profile.setValue(resolved.targetOptions.profile);
