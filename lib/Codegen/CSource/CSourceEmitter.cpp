@@ -18,7 +18,11 @@
 //    in memory only (vload_half/vstore_half on `half *`; `ushort` arrays for
 //    local and private memory), every f16 register value is a float holding
 //    a half, and each f16 result that may not be one is rounded through half
-//    precision. CUDA stores `__half` and computes in float.
+//    precision. CUDA stores `__half` and computes in float;
+//  - CUDA C++ may be written in a CUDA-like vendor's dialect (VendorDialect:
+//    MUSA, MACA, HIP): the vendor's headers, each kernel followed by a host
+//    launcher in the vendor's runtime API, and the device profile's warp
+//    size as ZLG_WARP_SIZE with a static_assert per kernel.
 // Integer ops keep MLIR's two's-complement semantics (wrapping i32/i64
 // arithmetic goes through unsigned types; index arithmetic is address
 // arithmetic and is assumed not to overflow), and floating-point ops keep
@@ -125,6 +129,9 @@ public:
 
   /// Writes `kernel`'s comment line, signature and body.
   LogicalResult emitKernel(gpu::GPUFuncOp kernel);
+
+  /// The parameter declarations of the last kernel written, in order.
+  ArrayRef<std::string> getParameters() const { return params; }
 
 private:
   bool isCL() const { return flavor == Flavor::OpenCL; }
@@ -266,6 +273,8 @@ private:
   /// statement).
   Block *kernelBody = nullptr;
   unsigned nextValueId = 0;
+  /// The kernel's parameter declarations.
+  SmallVector<std::string> params;
 };
 
 } // namespace
@@ -741,7 +750,7 @@ LogicalResult KernelEmitter::emitKernel(gpu::GPUFuncOp kernel) {
 
   // The signature: one restrict pointer per binding, const when the kernel
   // never stores through it.
-  SmallVector<std::string> params;
+  params.clear();
   for (unsigned i = 0, e = kernel.getNumArguments(); i < e; ++i) {
     BlockArgument arg = kernel.getArgument(i);
     if (!isSupportedMemRef(arg.getType(), gpu::AddressSpace::Global))
@@ -1651,12 +1660,69 @@ LogicalResult KernelEmitter::emitGPUIndex(Operation &op, gpu::Dimension dim) {
 // Translation units
 //===----------------------------------------------------------------------===//
 
+const VendorDialect *zellige::csource::lookupVendorDialect(StringRef target) {
+  // Sources: docs/vendor-targets.md lists where each name was checked.
+  static const VendorDialect cuda{"CUDA", "cuda", "cuda_runtime.h",
+                                  "cuda_fp16.h"};
+  static const VendorDialect musa{"MUSA", "musa", "musa_runtime.h",
+                                  "musa_fp16.h"};
+  static const VendorDialect maca{"MACA", "mc", "mc_runtime.h", "maca_fp16.h"};
+  static const VendorDialect hip{"HIP", "hip", "hip/hip_runtime.h",
+                                 "hip/hip_fp16.h"};
+  return llvm::StringSwitch<const VendorDialect *>(target)
+      .Case("cuda", &cuda)
+      .Case("musa", &musa)
+      .Case("maca", &maca)
+      .Case("hip", &hip)
+      .Default(nullptr);
+}
+
+/// `dims` as "x, y, z".
+static std::string launchDims(ArrayRef<int64_t> dims) {
+  return llvm::join(
+      llvm::map_range(dims, [](int64_t d) { return std::to_string(d); }), ", ");
+}
+
+/// Writes the host launcher of `kernel` (parameters `params`) in `vendor`'s
+/// runtime API: it launches the kernel on `stream` with the workgroup count
+/// and size the GPU kernel form fixed (taking them as `grid` and `block`
+/// when the kernel does not fix them), and returns the launch error.
+static void emitLauncher(gpu::GPUFuncOp kernel, ArrayRef<std::string> params,
+                         const VendorDialect &vendor, llvm::raw_ostream &os) {
+  std::optional<ArrayRef<int32_t>> block = kernel.getKnownBlockSize();
+  auto count =
+      kernel->getAttrOfType<DenseI64ArrayAttr>("zellige.workgroup_count");
+  bool fixed = block && block->size() == 3 && count && count.size() == 3;
+  SmallVector<std::string> args;
+  for (unsigned i = 0, e = params.size(); i < e; ++i)
+    args.push_back("arg" + std::to_string(i));
+  std::string prefix = vendor.apiPrefix.str();
+  std::string name = kernel.getName().str();
+  os << "\n// Launches " << name << " on `stream`.\n"
+     << "extern \"C\" " << prefix << "Error_t zlg_launch_" << name << "("
+     << prefix << "Stream_t stream";
+  if (!fixed)
+    os << ", dim3 grid, dim3 block";
+  for (const std::string &param : params)
+    os << ", " << param;
+  os << ") {\n  " << name << "<<<";
+  if (fixed)
+    os << "dim3(" << launchDims(count.asArrayRef()) << "), dim3("
+       << launchDims(SmallVector<int64_t>(block->begin(), block->end())) << ")";
+  else
+    os << "grid, block";
+  os << ", 0, stream>>>(" << llvm::join(args, ", ") << ");\n"
+     << "  return " << prefix << "GetLastError();\n"
+     << "}\n";
+}
+
 /// Writes the prelude and `kernels` as one translation unit; writes nothing
 /// if a kernel cannot be emitted.
 static LogicalResult emitUnit(ArrayRef<gpu::GPUFuncOp> kernels,
                               const EmitterOptions &options,
                               llvm::raw_ostream &out) {
   bool isCL = options.flavor == Flavor::OpenCL;
+  const VendorDialect *vendor = isCL ? nullptr : options.vendor;
   PreludeNeeds needs;
   std::string body;
   llvm::raw_string_ostream bodyStream(body);
@@ -1665,16 +1731,44 @@ static LogicalResult emitUnit(ArrayRef<gpu::GPUFuncOp> kernels,
     KernelEmitter emitter(options.flavor, needs, bodyStream);
     if (failed(emitter.emitKernel(kernel)))
       return failure();
+    std::optional<ArrayRef<int32_t>> block = kernel.getKnownBlockSize();
+    if (options.warpSize > 0 && block) {
+      int64_t threads = 1;
+      for (int32_t size : *block)
+        threads *= size;
+      bodyStream << "static_assert(" << threads << " % ZLG_WARP_SIZE == 0 || "
+                 << "ZLG_WARP_SIZE % " << threads << " == 0, \""
+                 << kernel.getName() << ": workgroup of partial warps\");\n";
+    }
+    if (vendor)
+      emitLauncher(kernel, emitter.getParameters(), *vendor, bodyStream);
   }
 
-  out << (isCL ? "// OpenCL C kernels generated by Zellige.\n"
-               : "// CUDA C++ kernels generated by Zellige.\n");
+  if (isCL)
+    out << "// OpenCL C kernels generated by Zellige.\n";
+  else
+    out << "// " << (vendor ? vendor->name : StringRef("CUDA"))
+        << " C++ kernels generated by Zellige.\n";
+  if (!options.headerComment.empty()) {
+    SmallVector<StringRef> lines;
+    StringRef(options.headerComment).rtrim('\n').split(lines, '\n');
+    for (StringRef line : lines)
+      out << "//" << (line.empty() ? "" : " ") << line << "\n";
+  }
   if (isCL) {
     if (needs.f64)
       out << "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n";
+  } else if (vendor) {
+    out << "#include <" << vendor->runtimeHeader << ">\n";
+    if (needs.f16)
+      out << "#include <" << vendor->fp16Header << ">\n";
   } else if (needs.f16) {
     out << "#include <cuda_fp16.h>\n";
   }
+  if (options.warpSize > 0)
+    out << "\n// Threads per warp (wavefront) of the device profile; the "
+           "workgroup shapes\n// below are chosen for it.\n"
+        << "#define ZLG_WARP_SIZE " << options.warpSize << "\n";
   if (!options.extraPrelude.empty()) {
     out << options.extraPrelude;
     if (options.extraPrelude.back() != '\n')

@@ -1,9 +1,12 @@
 //===- Translation.cpp - C-family kernel source translations ---*- C++ -*-===//
 //
 // This file implements the mlir-translate registrations of the C-family
-// kernel source emitter: `--gpu-to-opencl-c` and `--gpu-to-cuda-cpp` read a
-// builtin module holding one gpu.module in the GPU kernel form and print its
-// kernels as one OpenCL C or CUDA C++ translation unit.
+// kernel source emitter: `--gpu-to-opencl-c`, `--gpu-to-cuda-cpp` and
+// `--gpu-to-{musa,maca,hip}-cpp` read a builtin module holding one gpu.module
+// in the GPU kernel form and print its kernels as one OpenCL C or CUDA C++
+// translation unit (the vendor ones with the vendor's headers and host
+// launchers; the warp size comes from a device profile, so only the targets
+// write it).
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,7 +28,8 @@ using namespace zellige::csource;
 
 /// Emits the one gpu.module of the builtin module `op` in `flavor`.
 static LogicalResult translateGPUModule(Operation *op, Flavor flavor,
-                                        raw_ostream &os) {
+                                        raw_ostream &os,
+                                        StringRef vendor = "") {
   auto module = dyn_cast<ModuleOp>(op);
   if (!module)
     return op->emitError() << "expected a builtin module holding a gpu.module";
@@ -38,6 +42,7 @@ static LogicalResult translateGPUModule(Operation *op, Flavor flavor,
            << gpuModules.size();
   EmitterOptions options;
   options.flavor = flavor;
+  options.vendor = vendor.empty() ? nullptr : lookupVendorDialect(vendor);
   return emitKernelSource(gpuModules.front(), options, os);
 }
 
@@ -61,6 +66,27 @@ void zellige::registerCSourceTranslations() {
       "Print the kernels of a gpu.module (GPU kernel form) as CUDA C++",
       [](Operation *op, raw_ostream &os) {
         return translateGPUModule(op, Flavor::CUDA, os);
+      },
+      registerKernelFormDialects);
+  static TranslateFromMLIRRegistration musa(
+      "gpu-to-musa-cpp",
+      "Print the kernels of a gpu.module (GPU kernel form) as MUSA C++",
+      [](Operation *op, raw_ostream &os) {
+        return translateGPUModule(op, Flavor::CUDA, os, "musa");
+      },
+      registerKernelFormDialects);
+  static TranslateFromMLIRRegistration maca(
+      "gpu-to-maca-cpp",
+      "Print the kernels of a gpu.module (GPU kernel form) as MACA C++",
+      [](Operation *op, raw_ostream &os) {
+        return translateGPUModule(op, Flavor::CUDA, os, "maca");
+      },
+      registerKernelFormDialects);
+  static TranslateFromMLIRRegistration hip(
+      "gpu-to-hip-cpp",
+      "Print the kernels of a gpu.module (GPU kernel form) as HIP C++",
+      [](Operation *op, raw_ostream &os) {
+        return translateGPUModule(op, Flavor::CUDA, os, "hip");
       },
       registerKernelFormDialects);
 }

@@ -27,6 +27,44 @@ GPUTargetBackend::getProfileName(const TargetOptions &options) const {
   return options.profile.empty() ? getDefaultProfile(options) : options.profile;
 }
 
+/// Grows the heuristic workgroup tiles of `s` (innermost distributed loop
+/// first, through each loop's legal `wg.<loop>` values) until a workgroup
+/// holds a whole number of `profile`'s warps, without passing its workgroup
+/// limit. A loop too short to grow keeps its tile.
+static void alignWorkgroupToWarps(gpu_codegen::Schedule &s,
+                                  const DeviceProfile &profile) {
+  int64_t warp = profile.warpSize;
+  auto threads = [&] {
+    int64_t n = 1;
+    for (unsigned loop : s.distributed)
+      n *= s.threadsAlong(loop);
+    return n;
+  };
+  if (warp <= 1 || threads() % warp == 0)
+    return;
+  for (unsigned loop : llvm::reverse(s.distributed)) {
+    std::string name = "wg." + std::to_string(loop);
+    auto knob = llvm::find_if(
+        s.knobs, [&](const gpu_codegen::Knob &k) { return k.name == name; });
+    if (knob == s.knobs.end())
+      continue;
+    while (threads() % warp != 0) {
+      const int64_t *next = llvm::upper_bound(knob->legal, s.workgroup[loop]);
+      if (next == knob->legal.end() || *next % s.thread[loop] != 0)
+        break;
+      int64_t old = s.workgroup[loop];
+      s.workgroup[loop] = *next;
+      if (threads() > profile.maxWorkgroupSize) {
+        s.workgroup[loop] = old;
+        break;
+      }
+    }
+    knob->value = s.workgroup[loop];
+    if (threads() % warp == 0)
+      return;
+  }
+}
+
 kernel::ConfigAttr
 GPUTargetBackend::getDefaultConfig(Operation *root,
                                    const TargetOptions &options) const {
@@ -42,6 +80,8 @@ GPUTargetBackend::getDefaultConfig(Operation *root,
       gpu_codegen::computeSchedule(root, nullptr, *profile);
   if (failed(schedule))
     return kernel::ConfigAttr::get(ctx, "generic", {});
+  if (alignsWorkgroupsToWarps())
+    alignWorkgroupToWarps(*schedule, *profile);
   SmallVector<kernel::KnobAttr> knobs;
   for (const gpu_codegen::Knob &knob : schedule->knobs)
     knobs.push_back(kernel::KnobAttr::get(ctx, knob.name, knob.value,

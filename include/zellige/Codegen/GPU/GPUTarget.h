@@ -41,6 +41,12 @@ public:
 protected:
   /// The built-in profile used when `--profile` is not given.
   virtual std::string getDefaultProfile(const TargetOptions &options) const = 0;
+  /// Whether the heuristic schedules grow their workgroup tiles until a
+  /// workgroup is a whole number of the profile's warps (where the legal
+  /// tile sizes and the profile's workgroup limit allow). Off by default, so
+  /// that the existing targets keep their schedules; the CUDA-family vendor
+  /// targets (warps of 64 or 128) turn it on.
+  virtual bool alignsWorkgroupsToWarps() const { return false; }
   /// The executable format serializeKernels writes ("opencl-c", "ptx", ...);
   /// also recorded for a model without kernels.
   virtual llvm::StringRef getExecutableFormat() const = 0;

@@ -1,0 +1,2 @@
+// Test shim: the MUSA half-precision header, forwarded to CUDA.
+#include <cuda_fp16.h>
