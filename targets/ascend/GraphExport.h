@@ -76,6 +76,7 @@ public:
                      const TargetOptions &options) const final;
   mlir::FailureOr<TargetExecutable>
   serialize(mlir::ModuleOp module, const TargetOptions &options) const final;
+  bool writesPackage() const final { return true; }
 
   /// The profile `options` selects (--profile, else the default).
   std::string getProfileName(const TargetOptions &options) const;

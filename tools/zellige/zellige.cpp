@@ -23,6 +23,7 @@
 #include "zellige/Runtime/HAL.h"
 #include "zellige/Runtime/Session.h"
 #include "zellige/Runtime/TensorIO.h"
+#include "zellige/Target/Target.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -186,6 +187,19 @@ int runCompile() {
     return failWith(std::move(error));
   options.compileOnly = compileOnly;
   options.targetOptions.dumpKernelsDir = compileDumpKernels;
+  // Graph-compiler targets (ascend, cambricon): `-o DIR` is their package.
+  registerAllTargets();
+  bool packageOnly = !options.targets.empty() && compileDumpKernels.empty() &&
+                     !compileOutput.empty() &&
+                     !StringRef(compileOutput).ends_with_insensitive(".zlg") &&
+                     llvm::all_of(options.targets, [](const std::string &t) {
+                       const TargetBackend *b = lookupTargetBackend(t);
+                       return b && b->writesPackage();
+                     });
+  if (packageOnly) {
+    options.targetOptions.dumpKernelsDir = compileOutput;
+    options.compileOnly = true;
+  }
   options.printIRAfterAll = compilePrintIR;
   if (!compileTuningDB.empty()) {
     options.tuningDB = compileTuningDB;
@@ -255,8 +269,11 @@ int runCompile() {
             .count();
     outs() << "compiled " << options.inputPath << " for " << compileTarget
            << " -> "
-           << (options.compileOnly ? std::string("(no bundle: --compile-only)")
-                                   : options.outputPath)
+           << (packageOnly ? "package " + compileOutput +
+                                 " (its README.md has the vendor command)"
+               : options.compileOnly
+                   ? std::string("(no bundle: --compile-only)")
+                   : options.outputPath)
            << " (" << format("%.2f", seconds) << " s)\n";
   }
   return 0;

@@ -34,7 +34,7 @@ class ConfigAttr;
 
 /// Options that apply to every target; targets read what they need.
 struct TargetOptions {
-  std::string arch;           ///< e.g. "sm_90"; empty: the target's default.
+  std::string arch; ///< e.g. "sm_90"; empty: the target's default.
   /// Device profile: a built-in name (targets/profiles/<name>.toml) or a
   /// path to a .toml file; empty: the target's default for `arch`.
   std::string profile;
@@ -43,8 +43,8 @@ struct TargetOptions {
 
 /// What a target produces from the executable module.
 struct TargetExecutable {
-  std::string format;          ///< "elf-relocatable", "opencl-c", "ptx", ...
-  std::vector<uint8_t> bytes;  ///< The serialized executable.
+  std::string format;         ///< "elf-relocatable", "opencl-c", "ptx", ...
+  std::vector<uint8_t> bytes; ///< The serialized executable.
   /// Entry symbol and workgroup count {x, y, z} per dispatch function, keyed
   /// by the dispatch function's name.
   std::map<std::string, std::string> symbols;
@@ -82,6 +82,12 @@ public:
   /// Serializes the lowered executable module.
   virtual mlir::FailureOr<TargetExecutable>
   serialize(mlir::ModuleOp module, const TargetOptions &options) const = 0;
+
+  /// Whether this target's real output is a package folder for a vendor
+  /// graph compiler (Ascend's ATC, Cambricon's MagicMind), written where
+  /// TargetOptions::dumpKernelsDir points. `zellige compile -o DIR` then
+  /// writes that package instead of a bundle.
+  virtual bool writesPackage() const { return false; }
 };
 
 /// Registers a target; called by each target's registration function.
