@@ -13,6 +13,7 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 using namespace llvm;
@@ -40,6 +41,20 @@ Constraint zellige::autotune::gpuWorkgroupConstraint(int64_t maxThreads) {
         return false;
     }
     return true;
+  };
+}
+
+Constraint zellige::autotune::pruneByEstimate(
+    Constraint base, size_t numKnobs,
+    std::function<double(ArrayRef<int64_t>)> estimate, double limit) {
+  return [base = std::move(base), numKnobs, estimate = std::move(estimate),
+          limit](ArrayRef<Knob> knobs, ArrayRef<int64_t> assigned) {
+    if (base && !base(knobs, assigned))
+      return false;
+    if (assigned.size() < numKnobs)
+      return true;
+    double e = estimate(assigned);
+    return !(e > 0) || e <= limit;
   };
 }
 
@@ -123,6 +138,23 @@ uint64_t SearchSpace::countLegal(uint64_t limit) const {
       },
       limit);
   return n;
+}
+
+std::optional<double>
+SearchSpace::bestEstimate(function_ref<double(const Point &)> estimate,
+                          uint64_t limit) const {
+  std::optional<double> best;
+  auto consider = [&](const Point &p) {
+    double e = estimate(p);
+    if (e > 0 && std::isfinite(e) && (!best || e < *best))
+      best = e;
+    return true;
+  };
+  enumerate(consider, limit);
+  Point start = initial();
+  if (isLegal(start))
+    consider(start);
+  return best;
 }
 
 std::optional<Point> SearchSpace::sample(std::mt19937_64 &rng,

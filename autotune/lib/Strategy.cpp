@@ -240,7 +240,9 @@ private:
 
 /// Ridge regression of log(time) on one-hot and log2 features of each knob,
 /// refitted on every call; proposes the unmeasured points with the lowest
-/// prediction, plus a quarter of random picks for exploration.
+/// prediction, plus a quarter of random picks for exploration. Until
+/// kMinTrials points ran, it proposes the initial point, then the points
+/// with the lowest prior estimate when it has one, else random points.
 class Model : public Strategy {
 public:
   explicit Model(uint64_t seed) : rng(seed) {}
@@ -254,6 +256,8 @@ public:
       Point start = space.initial();
       if (space.isLegal(start) && n > 0)
         seen.take(start, out);
+      if (prior)
+        fillByPrior(space, seen, n - std::min<unsigned>(n, out.size()), out);
       fillRandom(space, seen, rng, n - std::min<unsigned>(n, out.size()), out);
       return out;
     }
@@ -300,6 +304,41 @@ public:
 
 private:
   static constexpr size_t kMinTrials = 3;
+
+  /// Up to `n` new points with the lowest prior estimate (ties in
+  /// enumeration order): every legal point of a small space, else samples.
+  void fillByPrior(const SearchSpace &space, Seen &seen, unsigned n,
+                   std::vector<Point> &out) {
+    if (n == 0)
+      return;
+    std::vector<Point> pool;
+    if (space.countLegal(kPoolSize + 1) <= kPoolSize) {
+      space.enumerate([&](const Point &p) {
+        if (!seen.points.count(p))
+          pool.push_back(p);
+        return true;
+      });
+    } else {
+      std::set<Point> drawn;
+      for (unsigned a = 0; a < 4 * kPoolSize && pool.size() < kPoolSize; ++a)
+        if (std::optional<Point> p = space.sample(rng))
+          if (!seen.points.count(*p) && drawn.insert(*p).second)
+            pool.push_back(*p);
+    }
+    std::vector<std::pair<double, size_t>> ranked;
+    for (auto [i, p] : llvm::enumerate(pool)) {
+      double e = prior(p);
+      if (e > 0 && std::isfinite(e))
+        ranked.push_back({e, i});
+    }
+    std::stable_sort(ranked.begin(), ranked.end());
+    size_t target = out.size() + n;
+    for (auto [e, i] : ranked) {
+      if (out.size() >= target)
+        break;
+      seen.take(pool[i], out);
+    }
+  }
   static constexpr double kLambda = 0.1;
 
   static std::vector<double> features(const SearchSpace &space,

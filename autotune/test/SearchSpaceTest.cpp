@@ -2,7 +2,8 @@
 //
 // This file tests the search space: counts with and without the GPU
 // workgroup constraint (checked against brute force), that enumeration and
-// sampling yield only legal points, neighbours, and the canonical key.
+// sampling yield only legal points, neighbours, the canonical key, and
+// pruning by a cost estimate.
 //
 //===----------------------------------------------------------------------===//
 
@@ -93,6 +94,42 @@ TEST(SearchSpaceTest, KeyRoundTrip) {
   EXPECT_FALSE(space.parseKey("tile.0=3;tile.1=4"));
   EXPECT_FALSE(space.parseKey("tile.0=16;tile.1=4;x=1"));
   EXPECT_EQ(space.initial(), (Point{2, 8}));
+}
+
+TEST(SearchSpaceTest, PrunesByEstimate) {
+  // The estimate: the product of the values; the best is 1 * 8 = 8.
+  std::vector<Knob> knobs = {{"a", {1, 2, 4}, 4}, {"b", {8, 16}, 8}};
+  auto estimate = [](llvm::ArrayRef<int64_t> p) { return double(p[0] * p[1]); };
+  SearchSpace full(knobs);
+  std::optional<double> best =
+      full.bestEstimate([&](const Point &p) { return estimate(p); });
+  ASSERT_TRUE(best);
+  EXPECT_DOUBLE_EQ(*best, 8.0);
+  // Within 2x of the best: 1*8, 2*8, 1*16 (16 <= 16); 4*8 and the rest go.
+  SearchSpace pruned(knobs,
+                     pruneByEstimate(nullptr, knobs.size(), estimate, 2 * 8.0));
+  std::set<Point> kept;
+  pruned.enumerate([&](const Point &p) {
+    kept.insert(p);
+    return true;
+  });
+  EXPECT_EQ(kept, (std::set<Point>{{1, 8}, {2, 8}, {1, 16}}));
+  EXPECT_FALSE(pruned.isLegal({4, 8}));
+  EXPECT_TRUE(pruned.isLegal({2, 8}));
+  // The base constraint still applies, and unknown estimates are kept.
+  SearchSpace both(knobs,
+                   pruneByEstimate(
+                       [](llvm::ArrayRef<Knob>, llvm::ArrayRef<int64_t> v) {
+                         return v.size() < 2 || v[1] != 16;
+                       },
+                       knobs.size(),
+                       [](llvm::ArrayRef<int64_t> p) {
+                         return p[0] == 4 ? 0.0 : double(p[0] * p[1]);
+                       },
+                       16.0));
+  EXPECT_EQ(both.countLegal(), 3u); // {1,8}, {2,8}, {4,8} (unknown)
+  // No positive estimate: no best.
+  EXPECT_FALSE(full.bestEstimate([](const Point &) { return 0.0; }));
 }
 
 } // namespace

@@ -17,6 +17,9 @@ Cases:
   kill     a tune whose whole process group is killed with SIGKILL leaves a
            database that passes `PRAGMA integrity_check` with the finished
            rows, and a second run adds rows without measuring those again;
+  estimate `--list-estimates` lists the cost model's estimate of every
+           schedule, `--prune` drops the ones far behind the best estimate,
+           and a tune with both logs `estimate_ms`.
   report   `zellige report` writes Markdown, CSV and SVG for a database tuned
            with two strategies, and --replay benchmarks them on the CSV.
 """
@@ -261,11 +264,58 @@ def case_report(args, work):
         fail("report created a database")
 
 
+def list_estimates(args, work, extra=()):
+    out = run([args.zellige, "tune", args.model, "--target", "host",
+               "--profile", "pocl-cpu", "--list-estimates", "--db",
+               os.path.join(work, "list.db"), *extra])
+    return [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+
+
+def case_estimate(args, work):
+    full = list_estimates(args, work)
+    if not full or any(e["estimate_ms"] is None or e["estimate_ms"] <= 0
+                       for e in full):
+        fail("every schedule should have a positive estimate")
+    sigs = {e["signature"] for e in full}
+    if sum(1 for e in full if e["default"]) != len(sigs):
+        fail("expected one default schedule per kernel")
+    pruned = list_estimates(args, work, ["--prune", "1.5"])
+    if not 0 < len(pruned) < len(full):
+        fail("--prune 1.5 kept %d of %d schedules" % (len(pruned), len(full)))
+    for sig in sigs:
+        best = min(e["estimate_ms"] for e in full if e["signature"] == sig)
+        for e in pruned:
+            if e["signature"] == sig and e["estimate_ms"] > 1.5 * best * 1.0001:
+                fail("--prune 1.5 kept %r" % e)
+        if not any(e["signature"] == sig for e in pruned):
+            fail("--prune dropped every schedule of %s" % sig)
+    bad = subprocess.run([args.zellige, "tune", args.model, "--target",
+                          "host", "--prune", "0.5", "--db",
+                          os.path.join(work, "bad.db")],
+                         capture_output=True, text=True)
+    if bad.returncode == 0 or "--prune" not in bad.stderr:
+        fail("--prune 0.5 is not refused: %r" % bad.stderr)
+    log = os.path.join(work, "tune.jsonl")
+    db, out = tune(args, work, 3, ["--profile", "pocl-cpu", "--prune", "4",
+                                   "--log", log])
+    if "cost model: profile pocl-cpu" not in out:
+        fail("the tune does not say it uses the cost model")
+    with open(log) as f:
+        lines = [json.loads(line) for line in f]
+    if not all("estimate_ms" in l for l in lines):
+        fail("log lines lack estimate_ms")
+    if not any(l["estimate_ms"] for l in lines if not l["default"]):
+        fail("no candidate has an estimate")
+    out = tune(args, work, 1)[1]
+    if "cost model: no estimates" not in out:
+        fail("a host tune without --profile should have no estimates")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("case", choices=["tune", "resume", "timeout",
                                          "invalid", "compile", "kill",
-                                         "report"])
+                                         "report", "estimate"])
     parser.add_argument("--zellige", required=True)
     parser.add_argument("--model", required=True)
     args = parser.parse_args()

@@ -11,7 +11,10 @@
 // compiles the model with it, checks every output against the reference and
 // times the dispatch with per-dispatch profiling. Every result is committed
 // to the tuning database as soon as it is known, keyed by the device's
-// fingerprint, so a rerun skips what was measured and resumes.
+// fingerprint, so a rerun skips what was measured and resumes. With a device
+// profile that has peaks and a bandwidth, the cost model (lib/Analysis)
+// estimates every schedule: `model` starts from the best estimates, --prune
+// drops schedules far behind the best one, and --list-estimates prints them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +24,7 @@
 #include "Report.h"
 #include "Targets.h"
 
+#include "zellige/Analysis/CostModel.h"
 #include "zellige/Autotune/SearchSpace.h"
 #include "zellige/Autotune/Signature.h"
 #include "zellige/Autotune/Strategy.h"
@@ -143,6 +147,21 @@ cl::opt<int64_t> maxWorkgroupSize(
     cl::desc("GPU targets: the largest workgroup to try (default: from the "
              "device profile)"),
     cl::init(0), cl::sub(tuneCmd), cl::cat(category));
+cl::opt<double> prune(
+    "prune",
+    cl::desc("Skip schedules whose cost-model estimate is more than F times "
+             "the best estimate of their dispatch (default 0: off)"),
+    cl::value_desc("F"), cl::init(0), cl::sub(tuneCmd), cl::cat(category));
+cl::opt<bool> listEstimates(
+    "list-estimates",
+    cl::desc("Print the cost model's estimate of every legal schedule of "
+             "every kernel as JSON lines, and measure nothing"),
+    cl::init(false), cl::sub(tuneCmd), cl::cat(category));
+cl::opt<bool> estimatePrior(
+    "estimate-prior",
+    cl::desc("model strategy: rank the first proposals by the cost model's "
+             "estimate instead of at random (default true)"),
+    cl::init(true), cl::sub(tuneCmd), cl::cat(category));
 
 // --- tune-candidate (the child)
 // ------------------------------------------------
@@ -471,6 +490,9 @@ struct Group {
   std::unique_ptr<Strategy> strategy;
   std::vector<Trial> history;
   Point defaultPoint;
+  /// The cost model's estimate of a point in seconds (0: unknown); null
+  /// without a profile that has peaks and a bandwidth.
+  Estimate estimate;
   double defaultMs = 0;          ///< Mean per dispatch of the group.
   double bestMs = 0;             ///< Best ok so far (0: none).
   std::vector<double> bestAfter; ///< Best ms after each new trial.
@@ -614,19 +636,24 @@ Outcome runChild(StringRef self, StringRef work, StringRef config,
   return o;
 }
 
+/// The device profile: --profile, else the one the GPU target uses by
+/// default; empty for the host without --profile.
+std::string profileName() {
+  if (!profile.empty())
+    return profile;
+  if (target == "host")
+    return "";
+  if (target == "cuda")
+    return arch == "sm_90" ? "nvidia-sm90" : "nvidia-sm80";
+  return arch.empty() ? "opencl-generic" : arch.getValue();
+}
+
 /// The largest workgroup GPU candidates may use: --max-workgroup-size, else
 /// the device profile's limit (the profile the target uses by default).
 int64_t workgroupLimit(std::string &error) {
   if (maxWorkgroupSize > 0)
     return maxWorkgroupSize;
-  std::string name = profile;
-  if (name.empty()) {
-    if (target == "cuda")
-      name = arch == "sm_90" ? "nvidia-sm90" : "nvidia-sm80";
-    else
-      name = arch.empty() ? "opencl-generic" : arch.getValue();
-  }
-  Expected<DeviceProfile> p = loadDeviceProfile(name);
+  Expected<DeviceProfile> p = loadDeviceProfile(profileName());
   if (!p) {
     error = toString(p.takeError());
     return 0;
@@ -720,6 +747,18 @@ int runTune(const char *argv0, void *mainAddr) {
   int64_t wgLimit = target == "host" ? 0 : workgroupLimit(wgError);
   if (!wgError.empty())
     return fail(wgError);
+  if (prune != 0 && prune < 1)
+    return fail("--prune: a factor of at least 1 (0: off), not " +
+                formatv("{0}", prune.getValue()).str());
+  // The cost model's profile: estimates rank (--estimate-prior) and prune
+  // (--prune) schedules; without peaks and a bandwidth they are unknown.
+  std::optional<DeviceProfile> estimateProfile;
+  if (std::string name = profileName(); !name.empty()) {
+    if (Expected<DeviceProfile> p = loadDeviceProfile(name))
+      estimateProfile = *p;
+    else
+      consumeError(p.takeError());
+  }
   // The profile's limit, and the device's own where the driver reports it.
   if (wgLimit > 0 && deviceWorkgroupLimit > 0)
     wgLimit = std::min(wgLimit, deviceWorkgroupLimit);
@@ -755,9 +794,34 @@ int runTune(const char *argv0, void *mainAddr) {
     Group g;
     g.signature = signature;
     g.dispatches.push_back(dispatch.getSymName().str());
-    g.space = std::make_unique<SearchSpace>(
-        std::move(knobs),
-        wgLimit > 0 ? gpuWorkgroupConstraint(wgLimit) : Constraint());
+    Constraint constraint =
+        wgLimit > 0 ? gpuWorkgroupConstraint(wgLimit) : Constraint();
+    if (estimateProfile) {
+      DispatchCost cost =
+          estimateDispatch(countDispatchWork(dispatch), *estimateProfile);
+      DispatchShape shape = getDispatchShape(dispatch);
+      if (cost.bound != Bound::Unknown && shape.valid) {
+        std::vector<std::string> names;
+        for (const Knob &k : knobs)
+          names.push_back(k.name);
+        g.estimate = [cost, shape, names,
+                      p = *estimateProfile](const Point &point) {
+          std::map<std::string, int64_t> values;
+          for (auto [name, value] : llvm::zip(names, point))
+            values[name] = value;
+          return estimateSchedule(cost, shape, values, p).seconds;
+        };
+      }
+    }
+    if (g.estimate && prune > 0) {
+      SearchSpace full(knobs, constraint);
+      if (std::optional<double> best = full.bestEstimate(g.estimate))
+        constraint = pruneByEstimate(
+            constraint, knobs.size(),
+            [e = g.estimate](ArrayRef<int64_t> p) { return e(Point(p)); },
+            prune * *best);
+    }
+    g.space = std::make_unique<SearchSpace>(std::move(knobs), constraint);
     g.defaultPoint = g.space->initial();
     groups.push_back(std::move(g));
   });
@@ -769,6 +833,23 @@ int runTune(const char *argv0, void *mainAddr) {
         }))
       return fail("--knobs: no dispatch of " + model + " has a knob '" + name +
                   "' (see zellige compile --emit kernel)");
+
+  if (listEstimates) {
+    for (const Group &g : groups)
+      g.space->enumerate([&](const Point &p) {
+        double seconds = g.estimate ? g.estimate(p) : 0;
+        json::Object line{{"signature", g.signature},
+                          {"dispatches", json::Array(g.dispatches)},
+                          {"knobs", g.space->key(p)},
+                          {"default", p == g.defaultPoint},
+                          {"estimate_ms", seconds > 0
+                                              ? json::Value(seconds * 1e3)
+                                              : json::Value(nullptr)}};
+        outs() << json::Value(std::move(line)) << "\n";
+        return true;
+      });
+    return 0;
+  }
 
   SmallString<128> work;
   if (std::error_code ec = sys::fs::createUniqueDirectory("zellige-tune", work))
@@ -792,6 +873,23 @@ int runTune(const char *argv0, void *mainAddr) {
     if (ec)
       return fail(logPath + ": " + ec.message());
   }
+  // The estimate of a schedule named by its knob string, for the log.
+  auto estimateMs = [](const Group &g, StringRef knobs) -> json::Value {
+    std::optional<std::vector<std::pair<std::string, int64_t>>> pairs =
+        parseKnobString(knobs);
+    if (!g.estimate || !pairs)
+      return nullptr;
+    Point p;
+    for (const Knob &k : g.space->knobs()) {
+      auto it =
+          llvm::find_if(*pairs, [&](auto &kv) { return kv.first == k.name; });
+      if (it == pairs->end())
+        return nullptr;
+      p.push_back(it->second);
+    }
+    double seconds = g.estimate(p);
+    return seconds > 0 ? json::Value(seconds * 1e3) : json::Value(nullptr);
+  };
   auto logLine = [&](const Group &g, StringRef knobs, const Outcome &o,
                      bool isDefault) {
     if (!log)
@@ -811,6 +909,7 @@ int runTune(const char *argv0, void *mainAddr) {
                       {"runs", o.runs},
                       {"timer", o.timer},
                       {"default_ms", g.defaultMs},
+                      {"estimate_ms", estimateMs(g, knobs)},
                       {"message", o.message}};
     *log << json::Value(std::move(line)) << "\n";
     log->flush();
@@ -831,6 +930,23 @@ int runTune(const char *argv0, void *mainAddr) {
   if (reference.status != "ok")
     return fail(model + ": the default schedule does not run (" +
                 reference.status + "): " + reference.message);
+  {
+    size_t estimated =
+        llvm::count_if(groups, [](const Group &g) { return bool(g.estimate); });
+    if (estimated == 0)
+      outs() << "cost model: no estimates (no device profile with peaks and "
+                "a bandwidth";
+    else
+      outs() << formatv("cost model: profile {0}, {1} of {2} kernels "
+                        "estimated",
+                        estimateProfile->name, estimated, groups.size());
+    if (estimated && prune > 0)
+      outs() << formatv(", schedules over {0}x the best estimate pruned",
+                        prune.getValue());
+    if (estimated && estimatePrior && StringRef(strategyChoice) == "model")
+      outs() << ", first proposals ranked by estimate";
+    outs() << (estimated ? "\n" : ")\n");
+  }
   outs() << (reference.timer == "device"
                  ? "timing dispatches with the device's timers (profiling "
                    "events)\n"
@@ -874,6 +990,8 @@ int runTune(const char *argv0, void *mainAddr) {
           g.bestMs = row.medianMs;
       }
     g.strategy = createStrategy(strategyChoice, seed + (&g - groups.data()));
+    if (g.estimate && estimatePrior)
+      g.strategy->setPrior(g.estimate);
     if (g.space->countLegal(2) < 2)
       g.exhausted = true; // One schedule: nothing to tune.
   }

@@ -6,6 +6,13 @@
 // bandwidth) + launch overhead. It ranks devices and schedules; it is not a
 // simulator, and every number it gives is an estimate.
 //
+// The roofline is the same for every schedule of a dispatch. The schedule
+// term (estimateSchedule) scales it by what a candidate's knobs do on the
+// profile: workgroups against compute units (wave quantization), threads
+// per workgroup against the warp size (idle lanes), the accumulators and
+// operand loads of each thread's tile (contractions), and the operand bytes
+// each workgroup tile reads from memory.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef ZELLIGE_ANALYSIS_COSTMODEL_H
@@ -79,6 +86,73 @@ DispatchCost estimateDispatch(const DispatchWork &work,
 std::vector<DispatchCost> estimateModule(mlir::ModuleOp module,
                                          const DeviceProfile &profile,
                                          const CostModelOptions &options = {});
+
+/// The root operation of a dispatch as the schedule term needs it: the
+/// operation the knobs' loop numbers refer to (the linalg op with the most
+/// iterations, a contraction first).
+struct DispatchShape {
+  /// Static range of each loop of the root op (0 when dynamic).
+  std::vector<int64_t> loopRanges;
+  /// Whether each loop is a reduction.
+  std::vector<bool> reduction;
+  /// For each input of the root op, for each of its dimensions, the loops
+  /// it is indexed by with their coefficients (d0 + 2*d5: {{0,1},{5,2}});
+  /// an empty list marks an index the term cannot follow (taken whole).
+  std::vector<std::vector<std::vector<std::pair<unsigned, int64_t>>>>
+      inputIndexing;
+  /// Each input's static shape (0 for dynamic sizes) and element bytes.
+  std::vector<std::vector<int64_t>> inputShapes;
+  std::vector<double> inputElementBytes;
+  /// Bytes of the dispatch's results (written once).
+  double resultBytes = 0;
+  /// No root op, or a dynamic loop range: the term does not apply.
+  bool valid = false;
+
+  bool isContraction() const;
+};
+
+/// The root op of `dispatch` (see DispatchShape).
+DispatchShape getDispatchShape(kernel::DispatchOp dispatch);
+
+/// What a schedule does to a dispatch's roofline on a profile. Knob names
+/// are those of #kernel.config: `wg.<loop>` (workgroup tile), `thread.<loop>`
+/// (GPU: each thread's tile; threads per workgroup = prod wg / thread) or
+/// `tile.<loop>` on a parallel loop (host: the register tile; one thread per
+/// workgroup). Loops without a `wg` knob are whole in a workgroup.
+struct ScheduleCost {
+  int64_t workgroups = 1;
+  int64_t threadsPerWorkgroup = 1;
+  /// workgroups / (waves * compute units), waves = ceil(workgroups / CUs).
+  double occupancy = 1;
+  /// threads / (threads rounded up to a multiple of the warp size); 1 where
+  /// there are no thread knobs.
+  double laneUtilization = 1;
+  /// Contractions: min(1, a / kLatencyAccumulators) * a / (a + l), with a
+  /// accumulators (outputs) per thread and l operand elements it loads per
+  /// reduction step; 1 for other dispatches.
+  double threadEfficiency = 1;
+  /// Operand bytes the workgroups read (each workgroup reads its tiles'
+  /// footprint of every input) plus the results; at least the roofline's.
+  double trafficBytes = 0;
+  double computeSeconds = 0; ///< Roofline compute / the three factors.
+  double memorySeconds = 0;  ///< trafficBytes / bandwidth.
+  /// max(computeSeconds, memorySeconds) + launch overhead; 0 when the
+  /// roofline is unknown or the shape has no root op.
+  double seconds = 0;
+};
+
+/// Independent accumulators one thread needs to keep its FMA units busy
+/// (FMA latency 4 cycles x 2 FMA pipes on current x86 cores); an assumption
+/// of the model, not a profile figure.
+constexpr double kLatencyAccumulators = 8;
+
+/// Scales `cost` (estimateDispatch of the same dispatch) by the schedule
+/// `knobs` (name -> value) on `profile`.
+ScheduleCost estimateSchedule(const DispatchCost &cost,
+                              const DispatchShape &shape,
+                              const std::map<std::string, int64_t> &knobs,
+                              const DeviceProfile &profile,
+                              const CostModelOptions &options = {});
 
 } // namespace zellige
 

@@ -3,7 +3,8 @@
 // This file tests the roofline cost model on synthetic dispatches: the
 // operation and byte counts of a matmul and of an elementwise dispatch, the
 // compute- and memory-bound verdicts on a made-up profile, the peak
-// fallbacks and the unknown cases.
+// fallbacks and the unknown cases; and the schedule term: the root op's
+// shape, occupancy, lane utilization, thread efficiency and tile traffic.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +23,8 @@
 #include "mlir/Parser/Parser.h"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 using namespace mlir;
 using namespace zellige;
@@ -181,6 +184,131 @@ TEST(CostModelKeyTest, ElementTypeKeys) {
   EXPECT_EQ(getElementTypeKey(b.getI8Type()), "i8");
   EXPECT_EQ(getElementTypeKey(RankedTensorType::get({4}, b.getF16Type())),
             "f16");
+}
+
+//===----------------------------------------------------------------------===//
+// The schedule term
+//===----------------------------------------------------------------------===//
+
+class ScheduleCostTest : public CostModelTest {
+protected:
+  void SetUp() override {
+    CostModelTest::SetUp();
+    profile.computeUnits = 4;
+    profile.warpSize = 32;
+    mm = estimateDispatch(countDispatchWork(dispatches[0]), profile);
+    mmShape = getDispatchShape(dispatches[0]);
+  }
+  ScheduleCost matmul(int64_t wg0, int64_t wg1, int64_t t0, int64_t t1) {
+    return estimateSchedule(
+        mm, mmShape,
+        {{"wg.0", wg0}, {"wg.1", wg1}, {"thread.0", t0}, {"thread.1", t1}},
+        profile);
+  }
+  DispatchCost mm;
+  DispatchShape mmShape;
+};
+
+TEST_F(ScheduleCostTest, MatmulShapeIsTheContraction) {
+  // The matmul, not the fused bias add: M, N parallel, K a reduction.
+  ASSERT_TRUE(mmShape.valid);
+  EXPECT_TRUE(mmShape.isContraction());
+  EXPECT_EQ(mmShape.loopRanges, (std::vector<int64_t>{256, 128, 512}));
+  EXPECT_EQ(mmShape.reduction, (std::vector<bool>{false, false, true}));
+  ASSERT_EQ(mmShape.inputIndexing.size(), 2u);
+  // A[d0, d2], B[d2, d1].
+  using Terms = std::vector<std::pair<unsigned, int64_t>>;
+  EXPECT_EQ(mmShape.inputIndexing[0][0], (Terms{{0, 1}}));
+  EXPECT_EQ(mmShape.inputIndexing[0][1], (Terms{{2, 1}}));
+  EXPECT_EQ(mmShape.inputIndexing[1][1], (Terms{{1, 1}}));
+  EXPECT_DOUBLE_EQ(mmShape.resultBytes, 256.0 * 128 * 4);
+
+  DispatchShape ew = getDispatchShape(dispatches[1]);
+  ASSERT_TRUE(ew.valid);
+  EXPECT_FALSE(ew.isContraction());
+  EXPECT_EQ(ew.loopRanges, (std::vector<int64_t>{1024}));
+}
+
+TEST_F(ScheduleCostTest, CountsWorkgroupsAndOccupancy) {
+  // 256/64 x 128/32 = 16 workgroups on 4 compute units: full waves.
+  ScheduleCost full = matmul(64, 32, 4, 4);
+  EXPECT_EQ(full.workgroups, 16);
+  EXPECT_EQ(full.threadsPerWorkgroup, 16 * 8);
+  EXPECT_DOUBLE_EQ(full.occupancy, 1.0);
+  // One workgroup leaves three of four compute units idle.
+  ScheduleCost one = matmul(256, 128, 8, 8);
+  EXPECT_EQ(one.workgroups, 1);
+  EXPECT_DOUBLE_EQ(one.occupancy, 0.25);
+  // Wave quantization: 16 workgroups on 3 units take 6 waves of 3.
+  profile.computeUnits = 3;
+  EXPECT_DOUBLE_EQ(matmul(64, 32, 4, 4).occupancy, 16.0 / 18.0);
+}
+
+TEST_F(ScheduleCostTest, LaneUtilizationAgainstTheWarp) {
+  // 64/8 x 32/8 = 32 threads: one full warp.
+  EXPECT_DOUBLE_EQ(matmul(64, 32, 8, 8).laneUtilization, 1.0);
+  // 8/8 x 32/4 = 8 threads of a warp of 32.
+  ScheduleCost small = matmul(8, 32, 8, 4);
+  EXPECT_EQ(small.threadsPerWorkgroup, 8);
+  EXPECT_DOUBLE_EQ(small.laneUtilization, 0.25);
+}
+
+TEST_F(ScheduleCostTest, ThreadTilesNeedAccumulatorsAndReuse) {
+  // 1x1: one accumulator (1/8 of kLatencyAccumulators), 2 loads per step.
+  EXPECT_DOUBLE_EQ(matmul(32, 32, 1, 1).threadEfficiency,
+                   (1.0 / kLatencyAccumulators) * (1.0 / 3.0));
+  // 4x4: 16 accumulators, 8 loads per step.
+  EXPECT_DOUBLE_EQ(matmul(32, 32, 4, 4).threadEfficiency, 16.0 / 24.0);
+  EXPECT_LT(matmul(64, 32, 8, 8).seconds, matmul(64, 32, 1, 1).seconds);
+  // Not a contraction: no thread term.
+  DispatchCost ew = estimateDispatch(countDispatchWork(dispatches[1]), profile);
+  ScheduleCost s = estimateSchedule(ew, getDispatchShape(dispatches[1]),
+                                    {{"wg.0", 256}, {"thread.0", 1}}, profile);
+  EXPECT_DOUBLE_EQ(s.threadEfficiency, 1.0);
+  EXPECT_EQ(s.workgroups, 4);
+  EXPECT_EQ(s.threadsPerWorkgroup, 256);
+}
+
+TEST_F(ScheduleCostTest, TileTrafficFollowsTheWorkgroupTile) {
+  // Each of the 16 workgroups reads a 64x512 slice of A and a 512x32 slice
+  // of B: M*N*K*(1/wg.1 + 1/wg.0) elements, plus the result.
+  ScheduleCost s = matmul(64, 32, 4, 4);
+  double expected = 16.0 * (64 * 512 + 512 * 32) * 4 + 256.0 * 128 * 4;
+  EXPECT_DOUBLE_EQ(s.trafficBytes, expected);
+  EXPECT_DOUBLE_EQ(s.memorySeconds, expected / profile.bandwidthBytes);
+  // Never below the roofline's bytes; smaller tiles move more.
+  EXPECT_GE(matmul(256, 128, 8, 8).trafficBytes, mm.work.bytes);
+  EXPECT_GT(matmul(8, 8, 1, 1).trafficBytes, s.trafficBytes);
+  EXPECT_DOUBLE_EQ(s.seconds, std::max(s.computeSeconds, s.memorySeconds));
+  EXPECT_GE(s.computeSeconds, mm.computeSeconds);
+}
+
+TEST_F(ScheduleCostTest, HostTilesHaveOneThreadPerWorkgroup) {
+  ScheduleCost s = estimateSchedule(mm, mmShape,
+                                    {{"wg.0", 64},
+                                     {"wg.1", 128},
+                                     {"tile.0", 4},
+                                     {"tile.1", 16},
+                                     {"tile.2", 1}},
+                                    profile);
+  EXPECT_EQ(s.workgroups, 4);
+  EXPECT_EQ(s.threadsPerWorkgroup, 1);
+  EXPECT_DOUBLE_EQ(s.laneUtilization, 1.0);
+  // 64 accumulators, 4 + 16 loads per K step.
+  EXPECT_DOUBLE_EQ(s.threadEfficiency, 64.0 / 84.0);
+}
+
+TEST_F(ScheduleCostTest, UnknownRooflineGivesNoEstimate) {
+  DeviceProfile noBandwidth = profile;
+  noBandwidth.bandwidthBytes = 0;
+  DispatchCost unknown =
+      estimateDispatch(countDispatchWork(dispatches[0]), noBandwidth);
+  EXPECT_EQ(
+      estimateSchedule(unknown, mmShape, {{"wg.0", 64}}, noBandwidth).seconds,
+      0.0);
+  EXPECT_EQ(
+      estimateSchedule(mm, DispatchShape(), {{"wg.0", 64}}, profile).seconds,
+      0.0);
 }
 
 } // namespace

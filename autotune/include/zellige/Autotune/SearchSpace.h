@@ -45,6 +45,16 @@ using Constraint =
 /// `maxThreads`. Checked on partial points (the product only grows).
 Constraint gpuWorkgroupConstraint(int64_t maxThreads);
 
+/// `base` (null: none) and, on complete points (`numKnobs` values),
+/// `estimate(point) <= limit`: drops the points a cost estimate puts more
+/// than a factor behind the best (`limit` = factor * bestEstimate()).
+/// Partial points only check `base`; a point whose estimate is not positive
+/// (unknown) is kept.
+Constraint
+pruneByEstimate(Constraint base, size_t numKnobs,
+                std::function<double(llvm::ArrayRef<int64_t>)> estimate,
+                double limit);
+
 class SearchSpace {
 public:
   SearchSpace(std::vector<Knob> knobs, Constraint constraint = nullptr);
@@ -69,6 +79,14 @@ public:
                               unsigned attempts = 1000) const;
   /// The legal points that differ from `p` in one knob moved one step.
   std::vector<Point> neighbours(const Point &p) const;
+
+  /// The lowest `estimate` over the legal points (every point of a space of
+  /// up to `limit` points, else the first `limit` in enumeration order plus
+  /// the initial point); nullopt when no legal point has a positive,
+  /// finite estimate.
+  std::optional<double>
+  bestEstimate(llvm::function_ref<double(const Point &)> estimate,
+               uint64_t limit = 1 << 16) const;
 
   /// "name=value;..." sorted by name: the tuning database's knobs column.
   std::string key(const Point &p) const;
