@@ -68,9 +68,10 @@ KnobAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
   if (!legal.empty() && !llvm::is_contained(legal, value))
     return emitError() << "knob '" << name << "' has value " << value
                        << ", which is not among its legal values";
-  if (source != "heuristic" && source != "user" && source != "tuned")
+  if (source != "heuristic" && source != "user" && source != "tuned" &&
+      source != "estimated")
     return emitError() << "knob '" << name << "' has unknown source '" << source
-                       << "' (expected heuristic, user or tuned)";
+                       << "' (expected heuristic, user, tuned or estimated)";
   return success();
 }
 

@@ -8,13 +8,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "zellige/Compiler/Compiler.h"
+#include "zellige/Analysis/CostModel.h"
 #include "zellige/Autotune/SearchSpace.h"
 #include "zellige/Autotune/Signature.h"
 #include "zellige/Autotune/TuningDB.h"
+#include "zellige/Codegen/GPU/DeviceProfile.h"
 #include "zellige/Compiler/Registration.h"
 #include "zellige/Conversion/Passes.h"
 #include "zellige/Import/ONNXImporter.h"
 #include "zellige/Runtime/Bundle.h"
+#include "zellige/Target/Target.h"
 #include "zellige/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -66,6 +69,87 @@ LogicalResult applyTunedConfigs(ModuleOp module, autotune::TuningDB &db,
     return WalkResult::advance();
   });
   return failure(result.wasInterrupted());
+}
+
+/// Gives each dispatch of `module` the schedule that the cost model
+/// estimates fastest on `profile`, varying only the knobs the heuristic set
+/// (source "estimated"): every legal point of a space of up to kMaxPoints,
+/// else a coordinate descent from the heuristic point (each knob in turn set
+/// to its best value, until a round changes nothing). Dispatches the model
+/// cannot estimate keep the heuristic, and the estimate must beat the
+/// heuristic's by kMinGain to replace it.
+LogicalResult applyEstimatedConfigs(ModuleOp module,
+                                    const DeviceProfile &profile) {
+  constexpr uint64_t kMaxPoints = 4096;
+  constexpr double kMinGain = 0.05;
+  module.walk([&](kernel::DispatchOp dispatch) {
+    kernel::ConfigAttr config = dispatch.getConfig();
+    if (config.getKnobs().empty())
+      return;
+    DispatchCost cost = estimateDispatch(countDispatchWork(dispatch), profile);
+    DispatchShape shape = getDispatchShape(dispatch);
+    if (cost.bound == Bound::Unknown || !shape.valid)
+      return;
+    std::vector<autotune::Knob> knobs;
+    bool gpu = false;
+    for (kernel::KnobAttr k : config.getKnobs()) {
+      autotune::Knob knob{k.getName().str(), {}, k.getValue()};
+      if (k.getSource() == "heuristic")
+        knob.values.assign(k.getLegal().begin(), k.getLegal().end());
+      if (knob.values.empty())
+        knob.values = {k.getValue()};
+      gpu |= StringRef(knob.name).starts_with("thread.");
+      knobs.push_back(std::move(knob));
+    }
+    autotune::SearchSpace space(
+        knobs, gpu ? autotune::gpuWorkgroupConstraint(profile.maxWorkgroupSize)
+                   : autotune::Constraint());
+    auto estimate = [&](const autotune::Point &p) {
+      std::map<std::string, int64_t> values;
+      for (auto [knob, value] : llvm::zip(space.knobs(), p))
+        values[knob.name] = value;
+      return estimateSchedule(cost, shape, values, profile).seconds;
+    };
+    autotune::Point initial = space.initial();
+    double initialSeconds = estimate(initial);
+    std::optional<autotune::Point> best;
+    double bestSeconds = 0;
+    auto consider = [&](const autotune::Point &p) {
+      double s = estimate(p);
+      if (s > 0 && (!best || s < bestSeconds)) {
+        best = p;
+        bestSeconds = s;
+        return true;
+      }
+      return false;
+    };
+    if (space.countLegal(kMaxPoints + 1) <= kMaxPoints) {
+      space.enumerate([&](const autotune::Point &p) {
+        consider(p);
+        return true;
+      });
+    } else {
+      consider(initial);
+      for (unsigned round = 0, changed = 1; changed && round < 8; ++round) {
+        changed = 0;
+        for (size_t k = 0; k < space.knobs().size(); ++k)
+          for (int64_t v : space.knobs()[k].values) {
+            autotune::Point p = best ? *best : initial;
+            p[k] = v;
+            if (space.isLegal(p) && consider(p))
+              changed = 1;
+          }
+      }
+    }
+    if (!best || initialSeconds <= 0 ||
+        bestSeconds > initialSeconds * (1 - kMinGain))
+      return;
+    for (auto [knob, value] : llvm::zip(space.knobs(), *best))
+      if (config.getKnob(knob.name).getValue() != value)
+        config = config.withValue(knob.name, value, "estimated");
+    dispatch.setConfigAttr(config);
+  });
+  return success();
 }
 
 void configurePassManager(PassManager &pm, const CompileOptions &options) {
@@ -174,6 +258,19 @@ LogicalResult zellige::compileModel(MLIRContext &context,
     pm.addPass(createConfigureDispatches(configureOptions));
     if (failed(runPipeline(pm, configured)))
       return failure();
+    if (options.costModelDefaults) {
+      std::string name = backend->getCostModelProfile(options.targetOptions);
+      if (name.empty())
+        return emitError(UnknownLoc::get(&context))
+               << "--knob-defaults cost-model: target '" << backend->getName()
+               << "' has no device profile; give one with --profile";
+      llvm::Expected<DeviceProfile> profile = loadDeviceProfile(name);
+      if (!profile)
+        return emitError(UnknownLoc::get(&context))
+               << llvm::toString(profile.takeError());
+      if (failed(applyEstimatedConfigs(configured, *profile)))
+        return failure();
+    }
     auto device = options.tuningDevices.find(configureOptions.target);
     if (tuningDB && device != options.tuningDevices.end() &&
         failed(applyTunedConfigs(configured, *tuningDB, device->second)))

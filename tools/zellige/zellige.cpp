@@ -120,6 +120,13 @@ cl::opt<std::string> compileTuningDevice(
     cl::desc("With --tuning-db: a device fingerprint (zellige devices) "
              "instead of opening --device"),
     cl::value_desc("FINGERPRINT"), cl::sub(compileCmd), cl::cat(category));
+cl::opt<std::string> compileKnobDefaults(
+    "knob-defaults",
+    cl::desc("Where knob values come from when nothing was tuned: heuristic "
+             "(default) or cost-model (the schedule the roofline cost model "
+             "estimates fastest on the target's profile, for devices that "
+             "are not here to tune on)"),
+    cl::init("heuristic"), cl::sub(compileCmd), cl::cat(category));
 
 // --- run ---------------------------------------------------------------------
 cl::SubCommand runCmd("run", "Run a .zlg bundle on a device");
@@ -201,6 +208,11 @@ int runCompile() {
     options.compileOnly = true;
   }
   options.printIRAfterAll = compilePrintIR;
+  if (compileKnobDefaults == "cost-model")
+    options.costModelDefaults = true;
+  else if (compileKnobDefaults != "heuristic")
+    return fail("--knob-defaults: expected heuristic or cost-model, not '" +
+                compileKnobDefaults + "'");
   if (!compileTuningDB.empty()) {
     options.tuningDB = compileTuningDB;
     hal::registerRuntimeDrivers();

@@ -47,6 +47,11 @@ struct CompileOptions {
   /// Per target name, the fingerprint of the device whose measurements
   /// apply; a target without one keeps its heuristic knobs.
   std::map<std::string, std::string> tuningDevices;
+  /// `--knob-defaults cost-model`: where the heuristic set a knob, take the
+  /// schedule the cost model (lib/Analysis) estimates fastest on the
+  /// target's profile instead, source "estimated"; for devices that are not
+  /// there to tune on. Applied before the tuning database.
+  bool costModelDefaults = false;
 };
 
 /// Runs the whole pipeline. With `options.emit` set, prints that phase's IR
@@ -60,8 +65,8 @@ mlir::LogicalResult compileModel(mlir::MLIRContext &context,
 /// buffer per tensor value (views alias their source), constants packed into
 /// `weights`, transient buffers placed in one arena by liveness, and one step
 /// per dispatch. Executables are added by the caller.
-mlir::FailureOr<BundleManifest>
-buildSchedule(mlir::ModuleOp module, std::vector<uint8_t> &weights);
+mlir::FailureOr<BundleManifest> buildSchedule(mlir::ModuleOp module,
+                                              std::vector<uint8_t> &weights);
 
 } // namespace zellige
 

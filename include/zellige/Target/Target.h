@@ -88,6 +88,12 @@ public:
   /// TargetOptions::dumpKernelsDir points. `zellige compile -o DIR` then
   /// writes that package instead of a bundle.
   virtual bool writesPackage() const { return false; }
+
+  /// The device profile whose figures describe this target's device under
+  /// `options` (for the cost model), or "" when it has none.
+  virtual std::string getCostModelProfile(const TargetOptions &options) const {
+    return options.profile;
+  }
 };
 
 /// Registers a target; called by each target's registration function.

@@ -12,7 +12,7 @@ func.func @illegal_value(%a: tensor<4xf32>) -> tensor<4xf32> {
 // -----
 
 func.func @bad_source(%a: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{knob 'tile.0' has unknown source 'guess' (expected heuristic, user or tuned)}}
+  // expected-error @+1 {{knob 'tile.0' has unknown source 'guess' (expected heuristic, user, tuned or estimated)}}
   %r = kernel.dispatch @d (%a : tensor<4xf32>) config <"elementwise", [<"tile.0" = 2 in [1, 2, 4], "guess">]> -> tensor<4xf32> {
   ^bb0(%x: tensor<4xf32>):
     kernel.yield %x : tensor<4xf32>

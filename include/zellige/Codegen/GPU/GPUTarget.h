@@ -37,6 +37,9 @@ public:
   /// The profile `options` selects: options.profile when set, else the
   /// target's default for options.arch.
   std::string getProfileName(const TargetOptions &options) const;
+  std::string getCostModelProfile(const TargetOptions &options) const override {
+    return getProfileName(options);
+  }
 
 protected:
   /// The built-in profile used when `--profile` is not given.
