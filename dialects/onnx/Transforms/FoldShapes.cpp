@@ -708,6 +708,25 @@ template <typename OpTy> struct FoldIntArithmetic : ConstantFold<OpTy> {
   }
 };
 
+/// Integer Neg on a constant (shape arithmetic such as -rank).
+struct FoldIntNeg : ConstantFold<ONNX::NegOp> {
+  using ConstantFold::ConstantFold;
+  LogicalResult matchAndRewrite(ONNX::NegOp op,
+                                PatternRewriter &rewriter) const override {
+    DenseElementsAttr value = getDenseConstant(op.getX());
+    if (!value || value.getNumElements() > maxElements)
+      return failure();
+    auto intType = dyn_cast<IntegerType>(value.getElementType());
+    if (!intType || intType.getWidth() == 1 || intType.isUnsigned())
+      return failure();
+    SmallVector<APInt> values;
+    for (const APInt &v : value.getValues<APInt>())
+      values.push_back(-v);
+    return replaceWithConstant(rewriter, op,
+                               DenseElementsAttr::get(value.getType(), values));
+  }
+};
+
 //===----------------------------------------------------------------------===//
 // Pass
 //===----------------------------------------------------------------------===//
@@ -723,11 +742,10 @@ struct ONNXFoldShapesPass
                  FoldSize, FoldConstantOfShape, FoldSqueeze, FoldUnsqueeze,
                  FoldReshape>(ctx);
     int64_t limit = maxElements;
-    patterns
-        .add<FoldRange, FoldGather, FoldConcat, FoldSlice, FoldCast,
-             FoldIntArithmetic<ONNX::AddOp>, FoldIntArithmetic<ONNX::SubOp>,
-             FoldIntArithmetic<ONNX::MulOp>, FoldIntArithmetic<ONNX::DivOp>>(
-            ctx, limit);
+    patterns.add<FoldRange, FoldGather, FoldConcat, FoldSlice, FoldCast,
+                 FoldIntArithmetic<ONNX::AddOp>, FoldIntArithmetic<ONNX::SubOp>,
+                 FoldIntArithmetic<ONNX::MulOp>, FoldIntArithmetic<ONNX::DivOp>,
+                 FoldIntNeg>(ctx, limit);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -2,14 +2,19 @@
 //
 // This file implements the lowering of onnx.Conv (1-D and 2-D; plain,
 // depthwise and grouped) to the linalg convolution named ops with tensor.pad
-// for the padding and the bias in the accumulator, of MaxPool/AveragePool to
-// linalg pooling ops (AveragePool divides by the per-position window count),
-// of the global pools to reductions, and of inference BatchNormalization to
-// one affine linalg.generic.
+// for the padding and the bias in the accumulator (three or more spatial dims:
+// one grouped linalg.generic), of ConvTranspose to a convolution of the
+// stride-dilated input with the flipped filter, of MaxPool/AveragePool to
+// linalg pooling ops or generics (AveragePool divides by the per-position
+// window count; MaxPool's Indices come from a second reduction), of the
+// global pools to reductions, and of BatchNormalization (inference: one
+// affine linalg.generic; training: batch statistics and running averages).
 //
 //===----------------------------------------------------------------------===//
 
 #include "ONNXToLinalgCommon.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace zellige;
@@ -126,6 +131,66 @@ Value padSpatial(OpBuilder &b, Location loc, Value value, const Window &w,
   return padTensor(b, loc, value, low, high, padValue);
 }
 
+/// A grouped convolution of any spatial rank S as one linalg.generic:
+///   y[n, g, mg, o...] += x[n, g * Cg + c, o * s + k * d] * f[g, mg, c, k...]
+/// with `x` already padded, `f` of shape (G, Mg, Cg, K...) and `init` of
+/// shape (N, G, Mg, O...).
+Value buildGroupedConv(OpBuilder &b, Location loc, Value x, Value f, Value init,
+                       ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                       ScalarKind kind) {
+  MLIRContext *ctx = b.getContext();
+  auto fType = cast<RankedTensorType>(f.getType());
+  int64_t spatial = fType.getRank() - 3;
+  int64_t cg = fType.getDimSize(2);
+  int64_t loops = 4 + 2 * spatial;
+  auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  int64_t cDim = 3 + spatial, kDim = 4 + spatial;
+  SmallVector<AffineExpr> xExprs{dim(0), dim(1) * cg + dim(cDim)};
+  SmallVector<AffineExpr> fExprs{dim(1), dim(2), dim(cDim)};
+  SmallVector<AffineExpr> yExprs{dim(0), dim(1), dim(2)};
+  for (int64_t i = 0; i < spatial; ++i) {
+    xExprs.push_back(dim(3 + i) * strides[i] + dim(kDim + i) * dilations[i]);
+    fExprs.push_back(dim(kDim + i));
+    yExprs.push_back(dim(3 + i));
+  }
+  SmallVector<AffineMap> maps{AffineMap::get(loops, 0, xExprs, ctx),
+                              AffineMap::get(loops, 0, fExprs, ctx),
+                              AffineMap::get(loops, 0, yExprs, ctx)};
+  SmallVector<utils::IteratorType> iterators(3 + spatial,
+                                             utils::IteratorType::parallel);
+  iterators.append(1 + spatial, utils::IteratorType::reduction);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{x, f},
+             ValueRange{init}, maps, iterators,
+             [&](OpBuilder &nb, Location l, ValueRange a) {
+               Value r = buildAdd(nb, l, kind, a[2],
+                                  buildMul(nb, l, kind, a[0], a[1]));
+               linalg::YieldOp::create(nb, l, r);
+             })
+      .getResult(0);
+}
+
+/// The accumulator of a grouped convolution producing `outType` (N, M, O...),
+/// built directly in its (N, G, M / G, O...) form: the bias broadcast along
+/// the channels, or zeros.
+Value groupedConvInit(OpBuilder &b, Location loc, RankedTensorType outType,
+                      int64_t group, Value bias) {
+  SmallVector<int64_t> shape{outType.getDimSize(0), group,
+                             outType.getDimSize(1) / group};
+  llvm::append_range(shape, outType.getShape().drop_front(2));
+  auto type = RankedTensorType::get(shape, outType.getElementType());
+  if (!bias)
+    return createFilled(b, loc, type,
+                        createScalar(b, loc, outType.getElementType(), 0));
+  MLIRContext *ctx = b.getContext();
+  AffineMap channel = AffineMap::get(type.getRank(), 0,
+                                     getAffineDimExpr(1, ctx) * shape[2] +
+                                         getAffineDimExpr(2, ctx));
+  return buildElementwise(
+      b, loc, type, bias,
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; }, channel);
+}
+
 struct ConvLowering : ONNXLowering<ONNX::ConvOp> {
   using ONNXLowering::ONNXLowering;
   LogicalResult lower(ONNX::ConvOp op, Adaptor adaptor,
@@ -136,9 +201,8 @@ struct ConvLowering : ONNXLowering<ONNX::ConvOp> {
     RankedTensorType resultType = convertType(op.getType());
     Type elementType = resultType.getElementType();
     int64_t rank = xType.getRank();
-    if (rank != 3 && rank != 4)
-      return fail(op, "unsupported Conv with " + Twine(rank - 2) +
-                          " spatial dimensions (1-D and 2-D are supported)");
+    if (rank < 3)
+      return fail(op, "expected an input of rank 3 or more");
     if (wType.getRank() != rank || resultType.getRank() != rank)
       return fail(op, "X, W and Y ranks differ");
     int64_t n = xType.getDimSize(0), c = xType.getDimSize(1);
@@ -169,6 +233,21 @@ struct ConvLowering : ONNXLowering<ONNX::ConvOp> {
     if (bias && cast<RankedTensorType>(bias.getType()).getShape() !=
                     ArrayRef<int64_t>{m})
       return fail(op, "bias must have shape [" + Twine(m) + "]");
+
+    // Three or more spatial dims: one grouped generic.
+    if (rank > 4) {
+      Value x = padSpatial(rewriter, loc, adaptor.getX(), w,
+                           createScalar(rewriter, loc, elementType, 0));
+      SmallVector<int64_t> fShape{group, m / group, c / group};
+      llvm::append_range(fShape, wType.getShape().drop_front(2));
+      Value f = reshapeTo(rewriter, loc, adaptor.getW(),
+                          RankedTensorType::get(fShape, elementType));
+      Value init = groupedConvInit(rewriter, loc, resultType, group, bias);
+      Value y = buildGroupedConv(rewriter, loc, x, f, init, w.strides,
+                                 w.dilations, kindOf(op.getX().getType()));
+      rewriter.replaceOp(op, reshapeTo(rewriter, loc, y, resultType));
+      return success();
+    }
 
     // Work in 2-D: 1-D convolutions get a unit height.
     Value x = liftTo2D(rewriter, loc, adaptor.getX());
@@ -249,6 +328,154 @@ struct ConvLowering : ONNXLowering<ONNX::ConvOp> {
   }
 };
 
+/// ConvTranspose as a convolution: the input is dilated by the strides
+/// (zeros inserted with a strided tensor.insert_slice), padded by
+/// d * (K - 1) - pad on each side, and convolved (stride 1, the same
+/// dilations) with the spatially flipped filter regrouped to
+/// (G, M / G, C / G, K...).
+struct ConvTransposeLowering : ONNXLowering<ONNX::ConvTransposeOp> {
+  using ONNXLowering::ONNXLowering;
+  LogicalResult lower(ONNX::ConvTransposeOp op, Adaptor adaptor,
+                      ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto xType = cast<RankedTensorType>(adaptor.getX().getType());
+    auto wType = cast<RankedTensorType>(adaptor.getW().getType());
+    RankedTensorType resultType = convertType(op.getType());
+    Type elementType = resultType.getElementType();
+    ScalarKind kind = kindOf(op.getX().getType());
+    int64_t rank = xType.getRank();
+    if (rank < 3 || wType.getRank() != rank || resultType.getRank() != rank)
+      return fail(op, "X, W and Y must have the same rank of 3 or more");
+    int64_t spatial = rank - 2;
+    int64_t n = xType.getDimSize(0), c = xType.getDimSize(1);
+    int64_t group = static_cast<int64_t>(op.getGroup());
+    if (group <= 0 || c % group != 0 || wType.getDimSize(0) != c)
+      return fail(op, "group " + Twine(group) + " does not divide the " +
+                          Twine(c) + " input channels consistently with W");
+    int64_t mg = wType.getDimSize(1), m = mg * group;
+    if (resultType.getDimSize(0) != n || resultType.getDimSize(1) != m)
+      return fail(op, "result type " + typeString(op.getType()) +
+                          " does not match the operands");
+    SmallVector<int64_t> kernel(wType.getShape().drop_front(2));
+    if (auto kernelShape = op.getKernelShape())
+      if (getI64Array(kernelShape) != kernel)
+        return fail(op, "kernel_shape does not match W");
+    SmallVector<int64_t> strides =
+        getI64Array(op.getStrides(), SmallVector<int64_t>(spatial, 1));
+    SmallVector<int64_t> dils =
+        getI64Array(op.getDilations(), SmallVector<int64_t>(spatial, 1));
+    SmallVector<int64_t> outPad =
+        getI64Array(op.getOutputPadding(), SmallVector<int64_t>(spatial, 0));
+    SmallVector<int64_t> pads =
+        getI64Array(op.getPads(), SmallVector<int64_t>(2 * spatial, 0));
+    if (static_cast<int64_t>(strides.size()) != spatial ||
+        static_cast<int64_t>(dils.size()) != spatial ||
+        static_cast<int64_t>(outPad.size()) != spatial ||
+        static_cast<int64_t>(pads.size()) != 2 * spatial)
+      return fail(op, "strides, dilations, output_padding or pads do not "
+                      "match the spatial rank");
+    StringRef autoPad = op.getAutoPad();
+    if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
+        autoPad != "SAME_LOWER")
+      return fail(op, "unsupported auto_pad '" + autoPad + "'");
+
+    // The transposed output before cropping has (I - 1) * s + reach + 1
+    // elements (reach = (K - 1) * d); pads crop it, output_padding (or a
+    // larger output_shape) extends it at the end. The convolution pads the
+    // dilated input by reach - padLow before and whatever completes the
+    // result after.
+    SmallVector<int64_t> convLow(spatial), convHigh(spatial);
+    for (int64_t i = 0; i < spatial; ++i) {
+      if (strides[i] <= 0 || dils[i] <= 0)
+        return fail(op, "non-positive stride or dilation");
+      int64_t in = xType.getDimSize(2 + i);
+      int64_t out = resultType.getDimSize(2 + i);
+      int64_t reach = (kernel[i] - 1) * dils[i];
+      int64_t full = strides[i] * (in - 1) + reach + 1;
+      int64_t total = full + outPad[i] - out;
+      int64_t padLow;
+      if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+        int64_t half = total / 2;
+        padLow = autoPad == "SAME_UPPER" ? half : total - half;
+      } else if (autoPad == "VALID") {
+        padLow = 0;
+      } else {
+        padLow = pads[i];
+        if (op.getOutputShape() == std::nullopt &&
+            total - padLow != pads[spatial + i])
+          return fail(op, "result type " + typeString(op.getType()) +
+                              " does not match pads and output_padding");
+      }
+      convLow[i] = reach - padLow;
+      convHigh[i] = out + reach - convLow[i] - ((in - 1) * strides[i] + 1);
+      if (convLow[i] < 0 || convHigh[i] < 0)
+        return fail(op, "unsupported padding larger than the kernel reach");
+    }
+
+    // Dilate the input by the strides.
+    Value x = adaptor.getX();
+    SmallVector<int64_t> dilatedShape{n, c};
+    bool strided = false;
+    for (int64_t i = 0; i < spatial; ++i) {
+      dilatedShape.push_back((xType.getDimSize(2 + i) - 1) * strides[i] + 1);
+      strided |= strides[i] != 1;
+    }
+    if (strided) {
+      auto dilatedType = RankedTensorType::get(dilatedShape, elementType);
+      Value zeros = createFilled(rewriter, loc, dilatedType,
+                                 createScalar(rewriter, loc, elementType, 0));
+      SmallVector<OpFoldResult> offsets, sizes, steps;
+      for (int64_t d = 0; d < rank; ++d) {
+        offsets.push_back(rewriter.getIndexAttr(0));
+        sizes.push_back(rewriter.getIndexAttr(xType.getDimSize(d)));
+        steps.push_back(rewriter.getIndexAttr(d < 2 ? 1 : strides[d - 2]));
+      }
+      x = tensor::InsertSliceOp::create(rewriter, loc, x, zeros, offsets, sizes,
+                                        steps);
+    }
+    SmallVector<int64_t> low{0, 0}, high{0, 0};
+    llvm::append_range(low, convLow);
+    llvm::append_range(high, convHigh);
+    x = padTensor(rewriter, loc, x, low, high,
+                  createScalar(rewriter, loc, elementType, 0));
+
+    // f[g, mg, cg, k] = W[g * Cg + cg, mg, K - 1 - k], read with
+    // tensor.extract: a reversing indexing map would be folded into the
+    // convolution by elementwise fusion, whose shape inference rejects it.
+    int64_t cg = c / group;
+    SmallVector<int64_t> fShape{group, mg, cg};
+    llvm::append_range(fShape, kernel);
+    auto fType = RankedTensorType::get(fShape, elementType);
+    Value weights = adaptor.getW();
+    Value f = buildElementwise(
+        rewriter, loc, fType, ValueRange{},
+        [&](OpBuilder &b, Location l, ValueRange) -> Value {
+          Value g = linalg::IndexOp::create(b, l, 0);
+          Value channel = arith::AddIOp::create(
+              b, l,
+              arith::MulIOp::create(b, l, g,
+                                    arith::ConstantIndexOp::create(b, l, cg)),
+              linalg::IndexOp::create(b, l, 2));
+          SmallVector<Value> coords{channel, linalg::IndexOp::create(b, l, 1)};
+          for (int64_t i = 0; i < spatial; ++i)
+            coords.push_back(arith::SubIOp::create(
+                b, l, arith::ConstantIndexOp::create(b, l, kernel[i] - 1),
+                linalg::IndexOp::create(b, l, 3 + i)));
+          return tensor::ExtractOp::create(b, l, weights, coords);
+        });
+
+    Value bias = isNoValue(op.getB()) ? Value() : adaptor.getB();
+    if (bias && cast<RankedTensorType>(bias.getType()).getShape() !=
+                    ArrayRef<int64_t>{m})
+      return fail(op, "bias must have shape [" + Twine(m) + "]");
+    Value init = groupedConvInit(rewriter, loc, resultType, group, bias);
+    Value y = buildGroupedConv(rewriter, loc, x, f, init,
+                               SmallVector<int64_t>(spatial, 1), dils, kind);
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc, y, resultType));
+    return success();
+  }
+};
+
 /// Shared lowering of MaxPool and AveragePool.
 template <typename OpTy> struct PoolLowering : ONNXLowering<OpTy> {
   using ONNXLowering<OpTy>::ONNXLowering;
@@ -263,21 +490,17 @@ template <typename OpTy> struct PoolLowering : ONNXLowering<OpTy> {
     ScalarKind kind = this->kindOf(op.getX().getType());
     Type elementType = resultType.getElementType();
     int64_t rank = xType.getRank();
-    if (rank != 3 && rank != 4)
-      return this->fail(op, "unsupported pooling with " + Twine(rank - 2) +
-                                " spatial dimensions (1-D and 2-D are "
-                                "supported)");
+    if (rank < 3)
+      return this->fail(op, "expected an input of rank 3 or more");
     if (resultType.getRank() != rank ||
         resultType.getShape().take_front(2) != xType.getShape().take_front(2))
       return this->fail(op, "result type " +
                                 this->typeString(op.getY().getType()) +
                                 " does not match the input");
     std::optional<ArrayAttr> dilations;
+    bool wantIndices = false;
     if constexpr (isMax) {
-      if (!isNoValue(op.getIndices()) && !op.getIndices().use_empty())
-        return this->fail(op, "unsupported Indices output");
-      if (kind.isUnsigned)
-        return this->fail(op, "unsupported unsigned element type");
+      wantIndices = !isNoValue(op.getIndices()) && !op.getIndices().use_empty();
       dilations = op.getDilations();
     }
     Window w;
@@ -293,6 +516,34 @@ template <typename OpTy> struct PoolLowering : ONNXLowering<OpTy> {
             matchOutput(w, inSpatial, resultType.getShape().drop_front(2),
                         op.getCeilMode() != 0))
       return this->fail(op, *error);
+
+    // The named pooling ops compare as signed: unsigned inputs, Indices and
+    // three or more spatial dims take the generic form.
+    if (rank > 4 || wantIndices || kind.isUnsigned) {
+      Value padValue = isMax ? createLowest(rewriter, loc, kind)
+                             : createScalar(rewriter, loc, elementType, 0);
+      Value x = padSpatial(rewriter, loc, adaptor.getX(), w, padValue);
+      Value result =
+          buildGenericPool(rewriter, loc, x, resultType, w, kind, padValue);
+      if constexpr (!isMax)
+        result = divideByCount(rewriter, loc, op, result, w, declaredHigh,
+                               inSpatial, kind);
+      if (wantIndices) {
+        RankedTensorType indicesType =
+            this->convertType(op->getResult(1).getType());
+        if (!indicesType || indicesType.getShape() != resultType.getShape())
+          return this->fail(op, "Indices type does not match Y");
+        bool columnMajor = false;
+        if constexpr (isMax)
+          columnMajor = op.getStorageOrder() != 0;
+        Value indices = buildPoolIndices(rewriter, loc, x, result, w,
+                                         xType.getShape(), kind, columnMajor);
+        rewriter.replaceOp(op, ValueRange{result, indices});
+        return success();
+      }
+      replaceLeadingResults(rewriter, op, result);
+      return success();
+    }
 
     Value x = liftTo2D(rewriter, loc, adaptor.getX());
     bool lifted = rank == 3;
@@ -335,6 +586,140 @@ template <typename OpTy> struct PoolLowering : ONNXLowering<OpTy> {
     return success();
   }
 
+  /// Max or sum pooling of any spatial rank as one linalg.generic over
+  /// (n, c, o..., k...), the window dims bound by an empty kernel tensor.
+  static Value buildGenericPool(OpBuilder &b, Location loc, Value x,
+                                RankedTensorType outType, const Window &w,
+                                ScalarKind kind, Value init) {
+    MLIRContext *ctx = b.getContext();
+    int64_t spatial = static_cast<int64_t>(w.kernel.size());
+    int64_t loops = 2 + 2 * spatial;
+    auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> xExprs{dim(0), dim(1)}, kExprs,
+        yExprs{dim(0), dim(1)};
+    for (int64_t i = 0; i < spatial; ++i) {
+      xExprs.push_back(dim(2 + i) * w.strides[i] +
+                       dim(2 + spatial + i) * w.dilations[i]);
+      kExprs.push_back(dim(2 + spatial + i));
+      yExprs.push_back(dim(2 + i));
+    }
+    Value window =
+        createEmpty(b, loc, RankedTensorType::get(w.kernel, kind.type));
+    SmallVector<AffineMap> maps{AffineMap::get(loops, 0, xExprs, ctx),
+                                AffineMap::get(loops, 0, kExprs, ctx),
+                                AffineMap::get(loops, 0, yExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(2 + spatial,
+                                               utils::IteratorType::parallel);
+    iterators.append(spatial, utils::IteratorType::reduction);
+    Value filled = createFilled(b, loc, outType, init);
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{outType}, ValueRange{x, window},
+               ValueRange{filled}, maps, iterators,
+               [&](OpBuilder &nb, Location l, ValueRange a) {
+                 Value r = isMax ? buildMax(nb, l, kind, a[0], a[2])
+                                 : buildAdd(nb, l, kind, a[0], a[2]);
+                 linalg::YieldOp::create(nb, l, r);
+               })
+        .getResult(0);
+  }
+
+  /// MaxPool's Indices: per window, the smallest flat index (over the whole
+  /// unpadded input; spatial dims row-major, or column-major with
+  /// storage_order = 1) of an input element equal to the maximum.
+  static Value buildPoolIndices(OpBuilder &b, Location loc, Value x, Value max,
+                                const Window &w, ArrayRef<int64_t> inShape,
+                                ScalarKind kind, bool columnMajor) {
+    MLIRContext *ctx = b.getContext();
+    auto maxType = cast<RankedTensorType>(max.getType());
+    int64_t spatial = static_cast<int64_t>(w.kernel.size());
+    int64_t loops = 2 + 2 * spatial;
+    auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> xExprs{dim(0), dim(1)}, kExprs,
+        yExprs{dim(0), dim(1)};
+    for (int64_t i = 0; i < spatial; ++i) {
+      xExprs.push_back(dim(2 + i) * w.strides[i] +
+                       dim(2 + spatial + i) * w.dilations[i]);
+      kExprs.push_back(dim(2 + spatial + i));
+      yExprs.push_back(dim(2 + i));
+    }
+    Value window =
+        createEmpty(b, loc, RankedTensorType::get(w.kernel, kind.type));
+    AffineMap yMap = AffineMap::get(loops, 0, yExprs, ctx);
+    SmallVector<AffineMap> maps{AffineMap::get(loops, 0, xExprs, ctx),
+                                AffineMap::get(loops, 0, kExprs, ctx), yMap,
+                                yMap};
+    SmallVector<utils::IteratorType> iterators(2 + spatial,
+                                               utils::IteratorType::parallel);
+    iterators.append(spatial, utils::IteratorType::reduction);
+    auto outType = RankedTensorType::get(maxType.getShape(), b.getI64Type());
+    Value init = createFilled(
+        b, loc, outType,
+        arith::ConstantOp::create(
+            b, loc, b.getI64IntegerAttr(std::numeric_limits<int64_t>::max())));
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{outType}, ValueRange{x, window, max},
+               ValueRange{init}, maps, iterators,
+               [&](OpBuilder &nb, Location l, ValueRange a) {
+                 Type i64 = nb.getI64Type();
+                 auto c64 = [&](int64_t v) {
+                   return arith::ConstantOp::create(nb, l,
+                                                    nb.getI64IntegerAttr(v));
+                 };
+                 auto idx = [&](int64_t d) -> Value {
+                   return arith::IndexCastOp::create(
+                       nb, l, i64, linalg::IndexOp::create(nb, l, d));
+                 };
+                 Value inside = createScalar(nb, l, nb.getI1Type(), 1);
+                 Value flat = arith::AddIOp::create(
+                     nb, l,
+                     arith::MulIOp::create(nb, l, idx(0), c64(inShape[1])),
+                     idx(1));
+                 SmallVector<Value> positions;
+                 for (int64_t i = 0; i < spatial; ++i) {
+                   // pos = o * stride + k * dilation - padLow
+                   Value pos = arith::AddIOp::create(
+                       nb, l,
+                       arith::MulIOp::create(nb, l, idx(2 + i),
+                                             c64(w.strides[i])),
+                       arith::MulIOp::create(nb, l, idx(2 + spatial + i),
+                                             c64(w.dilations[i])));
+                   pos = arith::SubIOp::create(nb, l, pos, c64(w.padLow[i]));
+                   int64_t size = inShape[2 + i];
+                   inside = arith::AndIOp::create(
+                       nb, l, inside,
+                       arith::AndIOp::create(
+                           nb, l,
+                           arith::CmpIOp::create(
+                               nb, l, arith::CmpIPredicate::sge, pos, c64(0)),
+                           arith::CmpIOp::create(nb, l,
+                                                 arith::CmpIPredicate::slt, pos,
+                                                 c64(size))));
+                   positions.push_back(pos);
+                 }
+                 for (int64_t j = 0; j < spatial; ++j) {
+                   int64_t i = columnMajor ? spatial - 1 - j : j;
+                   flat = arith::AddIOp::create(
+                       nb, l,
+                       arith::MulIOp::create(nb, l, flat, c64(inShape[2 + i])),
+                       positions[i]);
+                 }
+                 Value equal =
+                     kind.isFloat()
+                         ? arith::CmpFOp::create(
+                               nb, l, arith::CmpFPredicate::OEQ, a[0], a[2])
+                               .getResult()
+                         : arith::CmpIOp::create(
+                               nb, l, arith::CmpIPredicate::eq, a[0], a[2])
+                               .getResult();
+                 Value take = arith::AndIOp::create(nb, l, inside, equal);
+                 Value r = arith::SelectOp::create(
+                     nb, l, take, arith::MinSIOp::create(nb, l, a[3], flat),
+                     a[3]);
+                 linalg::YieldOp::create(nb, l, r);
+               })
+        .getResult(0);
+  }
+
   /// Divides the window sums by the number of elements each window counts:
   /// the input elements, plus the declared padding with count_include_pad.
   Value divideByCount(OpBuilder &b, Location loc, OpTy op, Value sum,
@@ -346,8 +731,9 @@ template <typename OpTy> struct PoolLowering : ONNXLowering<OpTy> {
     auto sumType = cast<RankedTensorType>(sum.getType());
     ArrayRef<int64_t> spatial = sumType.getShape().drop_front(2);
     // counts[d][o]: elements of window o along dim d that are counted.
-    SmallVector<SmallVector<int64_t>> counts(2);
-    for (size_t d = 0; d < 2; ++d) {
+    size_t spatialRank = spatial.size();
+    SmallVector<SmallVector<int64_t>> counts(spatialRank);
+    for (size_t d = 0; d < spatialRank; ++d) {
       int64_t lo = includePad ? -w.padLow[d] : 0;
       int64_t hi = includePad ? in[d] + declaredHigh[d] : in[d];
       for (int64_t o = 0; o < spatial[d]; ++o) {
@@ -359,19 +745,28 @@ template <typename OpTy> struct PoolLowering : ONNXLowering<OpTy> {
         counts[d].push_back(std::max<int64_t>(count, 1));
       }
     }
-    bool uniform = llvm::all_equal(counts[0]) && llvm::all_equal(counts[1]);
+    bool uniform = llvm::all_of(counts, [](const SmallVector<int64_t> &c) {
+      return llvm::all_equal(c);
+    });
     if (uniform) {
-      double divisor = static_cast<double>(counts[0][0] * counts[1][0]);
+      double divisor = 1;
+      for (const SmallVector<int64_t> &c : counts)
+        divisor *= static_cast<double>(c.empty() ? 1 : c[0]);
       return buildElementwise(
           b, loc, sumType, sum, [&](OpBuilder &nb, Location l, ValueRange a) {
             return arith::DivFOp::create(
                 nb, l, a[0], createScalar(nb, l, kind.type, divisor));
           });
     }
-    SmallVector<double> divisors;
-    for (int64_t c0 : counts[0])
-      for (int64_t c1 : counts[1])
-        divisors.push_back(static_cast<double>(c0 * c1));
+    // The divisor of every output position, row-major over the spatial dims.
+    SmallVector<double> divisors{1.0};
+    for (size_t d = 0; d < spatialRank; ++d) {
+      SmallVector<double> next;
+      for (double prefix : divisors)
+        for (int64_t c : counts[d])
+          next.push_back(prefix * static_cast<double>(c));
+      divisors = std::move(next);
+    }
     auto divType = RankedTensorType::get(spatial, kind.type);
     SmallVector<Attribute> values;
     for (double d : divisors)
@@ -379,10 +774,12 @@ template <typename OpTy> struct PoolLowering : ONNXLowering<OpTy> {
     Value divTensor = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(divType, values));
     MLIRContext *ctx = b.getContext();
-    SmallVector<AffineMap> maps{
-        b.getMultiDimIdentityMap(4),
-        AffineMap::get(
-            4, 0, {getAffineDimExpr(2, ctx), getAffineDimExpr(3, ctx)}, ctx)};
+    int64_t rank = sumType.getRank();
+    SmallVector<AffineExpr> spatialExprs;
+    for (int64_t d = 2; d < rank; ++d)
+      spatialExprs.push_back(getAffineDimExpr(d, ctx));
+    SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank),
+                                AffineMap::get(rank, 0, spatialExprs, ctx)};
     return buildElementwise(
         b, loc, sumType, ValueRange{sum, divTensor},
         [](OpBuilder &nb, Location l, ValueRange a) -> Value {
@@ -445,9 +842,10 @@ struct BatchNormLowering : ONNXLowering<ONNX::BatchNormalizationOp> {
                       ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     if (op.getTrainingMode() != 0)
-      return fail(op, "unsupported training_mode");
+      return lowerTraining(op, adaptor, rewriter);
     if (!op.getRunningMean().use_empty() || !op.getRunningVar().use_empty())
-      return fail(op, "unsupported running_mean/running_var outputs");
+      return fail(op, "unsupported running_mean/running_var outputs outside "
+                      "training mode");
     auto xType = cast<RankedTensorType>(adaptor.getX().getType());
     RankedTensorType resultType = convertType(op.getY().getType());
     ScalarKind kind = kindOf(op.getX().getType());
@@ -519,6 +917,100 @@ struct BatchNormLowering : ONNXLowering<ONNX::BatchNormalizationOp> {
     replaceLeadingResults(rewriter, op, result);
     return success();
   }
+
+  /// Training mode: normalize with the batch statistics (over every dim but
+  /// the channels, biased variance) and blend them into the running ones:
+  /// running = input * momentum + batch * (1 - momentum).
+  LogicalResult lowerTraining(ONNX::BatchNormalizationOp op, OpAdaptor adaptor,
+                              ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    Value x = adaptor.getX();
+    auto xType = cast<RankedTensorType>(x.getType());
+    ScalarKind kind = kindOf(op.getX().getType());
+    int64_t rank = xType.getRank();
+    if (rank < 2)
+      return fail(op, "expected an input of rank 2 or more");
+    int64_t c = xType.getDimSize(1);
+    SmallVector<Value> params{adaptor.getScale(), adaptor.getB(),
+                              adaptor.getInputMean(), adaptor.getInputVar()};
+    for (Value p : params)
+      if (cast<RankedTensorType>(p.getType()).getShape() !=
+          ArrayRef<int64_t>{c})
+        return fail(op, "scale, B, mean and var must have shape [" + Twine(c) +
+                            "]");
+    SmallVector<int64_t> dims{0};
+    for (int64_t d = 2; d < rank; ++d)
+      dims.push_back(d);
+    double count = static_cast<double>(xType.getNumElements() / c);
+    MLIRContext *ctx = rewriter.getContext();
+    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap channel = AffineMap::get(rank, 0, getAffineDimExpr(1, ctx));
+    auto paramType = RankedTensorType::get({c}, kind.type);
+    Value sum =
+        buildReduction(rewriter, loc, xType.getShape(), dims, kind.type,
+                       createScalar(rewriter, loc, kind.type, 0), x,
+                       [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                         return arith::AddFOp::create(b, l, a[0], a[1]);
+                       });
+    Value mean = buildElementwise(
+        rewriter, loc, paramType, sum,
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return arith::DivFOp::create(b, l, a[0],
+                                       createScalar(b, l, kind.type, count));
+        });
+    Value squares = buildReduction(
+        rewriter, loc, xType.getShape(), dims, kind.type,
+        createScalar(rewriter, loc, kind.type, 0), ValueRange{x, mean},
+        [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value d = arith::SubFOp::create(b, l, a[0], a[1]);
+          return arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, d, d),
+                                       a[2]);
+        },
+        {id, channel});
+    Value var = buildElementwise(
+        rewriter, loc, paramType, squares,
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return arith::DivFOp::create(b, l, a[0],
+                                       createScalar(b, l, kind.type, count));
+        });
+    double epsilon = toDouble(op.getEpsilon());
+    Value y = buildElementwise(
+        rewriter, loc, cast<RankedTensorType>(x.getType()),
+        ValueRange{x, mean, var, params[0], params[1]},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value root = math::SqrtOp::create(
+              b, l,
+              arith::AddFOp::create(b, l, a[2],
+                                    createScalar(b, l, kind.type, epsilon)));
+          Value norm = arith::DivFOp::create(
+              b, l, arith::SubFOp::create(b, l, a[0], a[1]), root);
+          return arith::AddFOp::create(
+              b, l, arith::MulFOp::create(b, l, norm, a[3]), a[4]);
+        },
+        {id, channel, channel, channel, channel});
+    double momentum = toDouble(op.getMomentum());
+    auto blend = [&](Value running, Value batch) {
+      return buildElementwise(
+          rewriter, loc, paramType, ValueRange{running, batch},
+          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+            return arith::AddFOp::create(
+                b, l,
+                arith::MulFOp::create(b, l, a[0],
+                                      createScalar(b, l, kind.type, momentum)),
+                arith::MulFOp::create(
+                    b, l, a[1], createScalar(b, l, kind.type, 1 - momentum)));
+          });
+    };
+    SmallVector<Value> results{y};
+    if (!op.getRunningMean().use_empty() || !op.getRunningVar().use_empty()) {
+      results.push_back(blend(params[2], mean));
+      results.push_back(blend(params[3], var));
+      rewriter.replaceOp(op, results);
+    } else {
+      replaceLeadingResults(rewriter, op, y);
+    }
+    return success();
+  }
 };
 
 } // namespace
@@ -526,8 +1018,8 @@ struct BatchNormLowering : ONNXLowering<ONNX::BatchNormalizationOp> {
 void zellige::onnx_to_linalg::populateConvPatterns(
     RewritePatternSet &patterns, const TypeConverter &converter,
     ErrorState &errors) {
-  patterns.add<ConvLowering, PoolLowering<ONNX::MaxPoolOp>,
-               PoolLowering<ONNX::AveragePoolOp>,
+  patterns.add<ConvLowering, ConvTransposeLowering,
+               PoolLowering<ONNX::MaxPoolOp>, PoolLowering<ONNX::AveragePoolOp>,
                GlobalPoolLowering<ONNX::GlobalAveragePoolOp>,
                GlobalPoolLowering<ONNX::GlobalMaxPoolOp>, BatchNormLowering>(
       converter, patterns.getContext(), errors);

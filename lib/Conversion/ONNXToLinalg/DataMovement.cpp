@@ -4,9 +4,11 @@
 // without arithmetic: Identity, Dropout (inference), Flatten, Reshape,
 // Squeeze, Unsqueeze (tensor reshapes), Transpose (linalg.transpose),
 // Concat (tensor.insert_slice), Slice and Split (tensor.extract_slice, with a
-// reversing generic for negative steps), Gather (slices for constant ranges,
-// else a generic with tensor.extract), Expand (a broadcasting generic) and
-// Pad (tensor.pad in constant mode).
+// reversing generic for negative steps; a Slice with run-time parameters
+// becomes a generic reading start + i * step), Gather (slices for constant
+// ranges, else a generic with tensor.extract), Expand (a broadcasting generic)
+// and Pad (tensor.pad in constant mode, a clamping or mirroring generic in
+// edge and reflect modes).
 //
 //===----------------------------------------------------------------------===//
 
@@ -215,6 +217,11 @@ Value extractStaticSlice(OpBuilder &b, Location loc, Value input,
 
 struct SliceLowering : ONNXLowering<ONNX::SliceOp> {
   using ONNXLowering::ONNXLowering;
+  LogicalResult
+  lowerRuntime(ONNX::SliceOp op, Adaptor adaptor,
+               ConversionPatternRewriter &rewriter,
+               const std::optional<SmallVector<int64_t>> &constAxes,
+               const std::optional<SmallVector<int64_t>> &constSteps) const;
   LogicalResult lower(ONNX::SliceOp op, Adaptor adaptor,
                       ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(adaptor.getData().getType());
@@ -227,7 +234,7 @@ struct SliceLowering : ONNXLowering<ONNX::SliceOp> {
     if (!isNoValue(op.getSteps()))
       steps = getConstantInts(adaptor.getSteps());
     if (!starts || !ends || !axes || !steps)
-      return fail(op, "unsupported non-constant starts, ends, axes or steps");
+      return lowerRuntime(op, adaptor, rewriter, axes, steps);
     std::optional<StaticSlice> slice =
         computeStaticSlice(type.getShape(), *starts, *ends, *axes, *steps);
     if (!slice)
@@ -242,6 +249,99 @@ struct SliceLowering : ONNXLowering<ONNX::SliceOp> {
     return success();
   }
 };
+
+/// Slice with parameters known only at run time: the static result type
+/// gives the sizes, and every output element reads start + i * step along
+/// each dim, with start clamped as ONNX specifies (the ends only determine
+/// the sizes).
+LogicalResult SliceLowering::lowerRuntime(
+    ONNX::SliceOp op, Adaptor adaptor, ConversionPatternRewriter &rewriter,
+    const std::optional<SmallVector<int64_t>> &constAxes,
+    const std::optional<SmallVector<int64_t>> &constSteps) const {
+  Value data = adaptor.getData();
+  auto type = cast<RankedTensorType>(data.getType());
+  int64_t rank = type.getRank();
+  RankedTensorType resultType = convertType(op.getType());
+  if (resultType.getRank() != rank)
+    return fail(op, "result rank differs from the input's");
+  if (resultType.getNumElements() == 0)
+    return fail(op, "unsupported non-constant starts, ends, axes or steps "
+                    "with a zero-size result");
+  Value starts = adaptor.getStarts();
+  int64_t count = cast<RankedTensorType>(starts.getType()).getNumElements();
+  bool hasAxes = !isNoValue(op.getAxes()), hasSteps = !isNoValue(op.getSteps());
+  Value axes = hasAxes ? adaptor.getAxes() : Value();
+  Value steps = hasSteps ? adaptor.getSteps() : Value();
+  ScalarKind startKind = kindOf(op.getStarts().getType());
+  ScalarKind axesKind = hasAxes ? kindOf(op.getAxes().getType()) : startKind;
+  ScalarKind stepKind = hasSteps ? kindOf(op.getSteps().getType()) : startKind;
+  Value result = buildElementwise(
+      rewriter, op.getLoc(), resultType, ValueRange{},
+      [&](OpBuilder &b, Location l, ValueRange) -> Value {
+        Type i64 = b.getI64Type();
+        auto c64 = [&](int64_t v) {
+          return arith::ConstantOp::create(b, l, b.getI64IntegerAttr(v));
+        };
+        auto read = [&](Value t, int64_t k, ScalarKind kind) -> Value {
+          Value v = tensor::ExtractOp::create(
+              b, l, t, ValueRange{arith::ConstantIndexOp::create(b, l, k)});
+          return convertScalar(b, l, v, kind, i64, false);
+        };
+        SmallVector<Value> coords;
+        for (int64_t d = 0; d < rank; ++d) {
+          Value start = c64(0), step = c64(1);
+          for (int64_t k = 0; k < count; ++k) {
+            Value hit;
+            if (constAxes || !hasAxes) {
+              int64_t axis = hasAxes ? (*constAxes)[k] : k;
+              if (axis < 0)
+                axis += rank;
+              if (axis != d)
+                continue;
+              hit = createScalar(b, l, b.getI1Type(), 1);
+            } else {
+              Value axis = read(axes, k, axesKind);
+              Value negative = arith::CmpIOp::create(
+                  b, l, arith::CmpIPredicate::slt, axis, c64(0));
+              axis = arith::SelectOp::create(
+                  b, l, negative, arith::AddIOp::create(b, l, axis, c64(rank)),
+                  axis);
+              hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, axis,
+                                          c64(d));
+            }
+            start = arith::SelectOp::create(b, l, hit,
+                                            read(starts, k, startKind), start);
+            Value kStep = !hasSteps    ? c64(1)
+                          : constSteps ? c64((*constSteps)[k])
+                                       : read(steps, k, stepKind);
+            step = arith::SelectOp::create(b, l, hit, kStep, step);
+          }
+          int64_t dim = type.getDimSize(d);
+          Value negative = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::slt, start, c64(0));
+          start = arith::SelectOp::create(
+              b, l, negative, arith::AddIOp::create(b, l, start, c64(dim)),
+              start);
+          Value forward = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt,
+                                                step, c64(0));
+          Value upper =
+              arith::SelectOp::create(b, l, forward, c64(dim), c64(dim - 1));
+          start = arith::MinSIOp::create(
+              b, l, arith::MaxSIOp::create(b, l, start, c64(0)), upper);
+          Value i = arith::IndexCastOp::create(
+              b, l, i64, linalg::IndexOp::create(b, l, d));
+          Value idx = arith::AddIOp::create(
+              b, l, start, arith::MulIOp::create(b, l, i, step));
+          idx = arith::MinSIOp::create(
+              b, l, arith::MaxSIOp::create(b, l, idx, c64(0)), c64(dim - 1));
+          coords.push_back(
+              arith::IndexCastOp::create(b, l, b.getIndexType(), idx));
+        }
+        return tensor::ExtractOp::create(b, l, data, coords);
+      });
+  rewriter.replaceOp(op, result);
+  return success();
+}
 
 struct SplitLowering : ONNXLowering<ONNX::SplitOp> {
   using ONNXLowering::ONNXLowering;
@@ -262,12 +362,14 @@ struct SplitLowering : ONNXLowering<ONNX::SplitOp> {
       sizes.push_back(outType.getDimSize(*axis));
     }
     if (!isNoValue(op.getSplit())) {
+      // A split known only at run time must agree with the static output
+      // types, which fix the sizes.
       auto split = getConstantInts(adaptor.getSplit());
-      if (!split)
-        return fail(op, "unsupported non-constant split");
-      if (ArrayRef(*split) != ArrayRef(sizes))
+      if (split && ArrayRef(*split) != ArrayRef(sizes))
         return fail(op, "split sizes do not match the output types");
     }
+    if (llvm::is_contained(sizes, 0))
+      return fail(op, "unsupported zero-size output");
     int64_t total = 0;
     for (int64_t s : sizes)
       total += s;
@@ -405,8 +507,9 @@ struct PadLowering : ONNXLowering<ONNX::PadOp> {
   LogicalResult lower(ONNX::PadOp op, Adaptor adaptor,
                       ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    if (op.getMode() != "constant")
-      return fail(op, "unsupported Pad mode '" + op.getMode() + "'");
+    StringRef mode = op.getMode();
+    if (mode != "constant" && mode != "edge" && mode != "reflect")
+      return fail(op, "unsupported Pad mode '" + mode + "'");
     auto type = cast<RankedTensorType>(adaptor.getData().getType());
     int64_t rank = type.getRank();
     auto pads = getConstantInts(adaptor.getPads());
@@ -424,6 +527,21 @@ struct PadLowering : ONNXLowering<ONNX::PadOp> {
       if (type.getDimSize(d) + low[d] + high[d] != resultType.getDimSize(d))
         return fail(op, "result type " + typeString(op.getType()) +
                             " does not match the pads");
+    if (mode != "constant") {
+      for (int64_t d = 0; d < rank; ++d)
+        if (type.getDimSize(d) == 0 && resultType.getDimSize(d) != 0)
+          return fail(op,
+                      "cannot pad an empty dimension in mode '" + mode + "'");
+      if (mode == "reflect")
+        for (int64_t d = 0; d < rank; ++d)
+          if (low[d] >= std::max<int64_t>(type.getDimSize(d), 2) ||
+              high[d] >= std::max<int64_t>(type.getDimSize(d), 2))
+            return fail(op, "unsupported reflect pads as large as the "
+                            "dimension");
+      rewriter.replaceOp(op, buildIndexPad(rewriter, loc, adaptor.getData(),
+                                           low, resultType, mode == "reflect"));
+      return success();
+    }
     Type elementType = type.getElementType();
     Value padValue;
     if (isNoValue(op.getConstantValue())) {

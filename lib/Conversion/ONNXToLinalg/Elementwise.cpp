@@ -1,9 +1,10 @@
 //===- Elementwise.cpp - Lower elementwise onnx ops -------------*- C++ -*-===//
 //
 // This file implements the lowering of the elementwise onnx operators
-// (arithmetic, activations, comparisons, logic, Where, Clip and Cast) to one
-// all-parallel linalg.generic each, with numpy broadcasting of the operands
-// through the indexing maps.
+// (arithmetic including Pow, Mod and BitShift, math and trigonometric
+// functions, activations, IsInf/IsNaN, comparisons, logic, Where, Clip and
+// Cast) to one all-parallel linalg.generic each, with numpy broadcasting of
+// the operands through the indexing maps.
 //
 //===----------------------------------------------------------------------===//
 
@@ -197,26 +198,113 @@ void zellige::onnx_to_linalg::populateElementwisePatterns(
                            const ScalarContext &c) {
                           return buildDiv(b, loc, c.in, a[0], a[1]);
                         });
+  // Float bases raise to integer exponents through math.powf (libm pow is
+  // exact for integral exponents and handles negative bases): math.fpowi has
+  // no vector lowering on every target. Integer powers are computed exactly
+  // by binary exponentiation over the exponent's bits (wrapping like the
+  // integer type), with no f64 math, which some GPU targets lack.
   addElementwise<PowOp>(
       patterns, converter, errors,
       [](OpBuilder &b, Location loc, PowOp, ValueRange a,
          const ScalarContext &c) -> Value {
         ScalarKind base = c.operands[0], exponent = c.operands[1];
         if (base.isFloat()) {
-          if (!exponent.isFloat())
-            return math::FPowIOp::create(b, loc, a[0], a[1]);
           Value e = convertScalar(b, loc, a[1], exponent, base.type, false);
           return math::PowFOp::create(b, loc, a[0], e);
         }
-        if (!exponent.isFloat()) {
-          Value e =
-              convertScalar(b, loc, a[1], exponent, base.type, base.isUnsigned);
-          return math::IPowIOp::create(b, loc, a[0], e);
+        if (exponent.isFloat()) {
+          // Integer base, float exponent: compute in the exponent's type.
+          Value x = convertScalar(b, loc, a[0], base, exponent.type, false);
+          Value p = math::PowFOp::create(b, loc, x, a[1]);
+          return convertScalar(b, loc, p, exponent, c.out.type,
+                               c.out.isUnsigned);
         }
-        // Integer base, float exponent: compute in the exponent's type.
-        Value x = convertScalar(b, loc, a[0], base, exponent.type, false);
-        Value p = math::PowFOp::create(b, loc, x, a[1]);
-        return convertScalar(b, loc, p, exponent, c.out.type, c.out.isUnsigned);
+        Type type = base.type;
+        unsigned width = type.getIntOrFloatBitWidth();
+        Value e = convertScalar(b, loc, a[1], exponent, type, base.isUnsigned);
+        Value zero = createScalar(b, loc, type, 0);
+        Value one = createScalar(b, loc, type, 1);
+        Value result = one, square = a[0];
+        for (unsigned bit = 0; bit < width; ++bit) {
+          Value mask = arith::ConstantOp::create(
+              b, loc, IntegerAttr::get(type, APInt::getOneBitSet(width, bit)));
+          Value set = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::ne,
+              arith::AndIOp::create(b, loc, e, mask), zero);
+          result = arith::SelectOp::create(
+              b, loc, set, arith::MulIOp::create(b, loc, result, square),
+              result);
+          if (bit + 1 < width)
+            square = arith::MulIOp::create(b, loc, square, square);
+        }
+        if (base.isUnsigned || exponent.isUnsigned)
+          return result;
+        // A negative exponent: 1 / x^|e| truncates to 0 unless |x| = 1.
+        Value negative =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, e, zero);
+        Value isOne =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a[0], one);
+        Value isMinusOne =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a[0],
+                                  createScalar(b, loc, type, -1));
+        Value odd =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                  arith::AndIOp::create(b, loc, e, one), zero);
+        Value fraction = arith::SelectOp::create(
+            b, loc, isOne, one,
+            arith::SelectOp::create(
+                b, loc, isMinusOne,
+                arith::SelectOp::create(b, loc, odd,
+                                        createScalar(b, loc, type, -1), one),
+                zero));
+        return arith::SelectOp::create(b, loc, negative, fraction, result);
+      });
+  addElementwise<ModOp>(
+      patterns, converter, errors,
+      [](OpBuilder &b, Location loc, ModOp op, ValueRange a,
+         const ScalarContext &c) -> Value {
+        if (c.in.isFloat()) {
+          // fmod semantics (sign of the dividend); for fmod = 0 the result
+          // takes the divisor's sign, like Python's %.
+          Value r = arith::RemFOp::create(b, loc, a[0], a[1]);
+          if (op.getFmod() != 0)
+            return r;
+          Value zero = createScalar(b, loc, c.in.type, 0);
+          Value nonzero =
+              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, r, zero);
+          Value rNeg =
+              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, r, zero);
+          Value bNeg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT,
+                                             a[1], zero);
+          Value differ = arith::XOrIOp::create(b, loc, rNeg, bNeg);
+          Value fix = arith::AndIOp::create(b, loc, nonzero, differ);
+          return arith::SelectOp::create(
+              b, loc, fix, arith::AddFOp::create(b, loc, r, a[1]), r);
+        }
+        if (c.in.isUnsigned)
+          return arith::RemUIOp::create(b, loc, a[0], a[1]);
+        Value r = arith::RemSIOp::create(b, loc, a[0], a[1]);
+        if (op.getFmod() != 0)
+          return r;
+        Value zero = createScalar(b, loc, c.in.type, 0);
+        Value nonzero =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, r, zero);
+        Value rNeg =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, r, zero);
+        Value bNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                           a[1], zero);
+        Value differ = arith::XOrIOp::create(b, loc, rNeg, bNeg);
+        Value fix = arith::AndIOp::create(b, loc, nonzero, differ);
+        return arith::SelectOp::create(
+            b, loc, fix, arith::AddIOp::create(b, loc, r, a[1]), r);
+      });
+  addElementwise<BitShiftOp>(
+      patterns, converter, errors,
+      [](OpBuilder &b, Location loc, BitShiftOp op, ValueRange a,
+         const ScalarContext &) -> Value {
+        if (op.getDirection() == "LEFT")
+          return arith::ShLIOp::create(b, loc, a[0], a[1]);
+        return arith::ShRUIOp::create(b, loc, a[0], a[1]);
       });
 
   // Unary math.
@@ -230,6 +318,90 @@ void zellige::onnx_to_linalg::populateElementwisePatterns(
   addUnaryMath<SinOp, math::SinOp>(patterns, converter, errors);
   addUnaryMath<CosOp, math::CosOp>(patterns, converter, errors);
   addUnaryMath<RoundOp, math::RoundEvenOp>(patterns, converter, errors);
+  addUnaryMath<TanOp, math::TanOp>(patterns, converter, errors);
+  addUnaryMath<AsinOp, math::AsinOp>(patterns, converter, errors);
+  addUnaryMath<AcosOp, math::AcosOp>(patterns, converter, errors);
+  addUnaryMath<AtanOp, math::AtanOp>(patterns, converter, errors);
+  addUnaryMath<SinhOp, math::SinhOp>(patterns, converter, errors);
+  addUnaryMath<CoshOp, math::CoshOp>(patterns, converter, errors);
+  // The inverse hyperbolic functions through log and sqrt: math.asinh,
+  // math.acosh and math.atanh have no vector lowering on the host.
+  addElementwise<AsinhOp>(
+      patterns, converter, errors,
+      [](OpBuilder &b, Location loc, AsinhOp, ValueRange a,
+         const ScalarContext &c) -> Value {
+        // sign(x) * log(|x| + sqrt(x^2 + 1))
+        Value one = createScalar(b, loc, c.in.type, 1);
+        Value ax = math::AbsFOp::create(b, loc, a[0]);
+        Value root = math::SqrtOp::create(
+            b, loc,
+            arith::AddFOp::create(b, loc, arith::MulFOp::create(b, loc, ax, ax),
+                                  one));
+        Value r = math::LogOp::create(b, loc,
+                                      arith::AddFOp::create(b, loc, ax, root));
+        return math::CopySignOp::create(b, loc, r, a[0]);
+      },
+      /*floatOnly=*/true);
+  addElementwise<AcoshOp>(
+      patterns, converter, errors,
+      [](OpBuilder &b, Location loc, AcoshOp, ValueRange a,
+         const ScalarContext &c) -> Value {
+        // log(x + sqrt(x^2 - 1))
+        Value one = createScalar(b, loc, c.in.type, 1);
+        Value root = math::SqrtOp::create(
+            b, loc,
+            arith::SubFOp::create(
+                b, loc, arith::MulFOp::create(b, loc, a[0], a[0]), one));
+        return math::LogOp::create(b, loc,
+                                   arith::AddFOp::create(b, loc, a[0], root));
+      },
+      /*floatOnly=*/true);
+  addElementwise<AtanhOp>(
+      patterns, converter, errors,
+      [](OpBuilder &b, Location loc, AtanhOp, ValueRange a,
+         const ScalarContext &c) -> Value {
+        // 0.5 * log1p(2x / (1 - x))
+        Value one = createScalar(b, loc, c.in.type, 1);
+        Value half = createScalar(b, loc, c.in.type, 0.5);
+        Value twoX = arith::AddFOp::create(b, loc, a[0], a[0]);
+        Value q = arith::DivFOp::create(
+            b, loc, twoX, arith::SubFOp::create(b, loc, one, a[0]));
+        return arith::MulFOp::create(b, loc, half,
+                                     math::Log1pOp::create(b, loc, q));
+      },
+      /*floatOnly=*/true);
+  addElementwise<IsNaNOp>(
+      patterns, converter, errors,
+      [](OpBuilder &b, Location loc, IsNaNOp, ValueRange a,
+         const ScalarContext &) -> Value {
+        return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, a[0],
+                                     a[0]);
+      },
+      /*floatOnly=*/true);
+  addElementwise<IsInfOp>(
+      patterns, converter, errors,
+      [](OpBuilder &b, Location loc, IsInfOp op, ValueRange a,
+         const ScalarContext &c) -> Value {
+        auto type = cast<FloatType>(c.in.type);
+        const llvm::fltSemantics &sem = type.getFloatSemantics();
+        Value posInf = arith::ConstantOp::create(
+            b, loc, FloatAttr::get(type, APFloat::getInf(sem, false)));
+        Value negInf = arith::ConstantOp::create(
+            b, loc, FloatAttr::get(type, APFloat::getInf(sem, true)));
+        Value result = createScalar(b, loc, b.getI1Type(), 0);
+        if (op.getDetectPositive() != 0)
+          result = arith::OrIOp::create(
+              b, loc, result,
+              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, a[0],
+                                    posInf));
+        if (op.getDetectNegative() != 0)
+          result = arith::OrIOp::create(
+              b, loc, result,
+              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, a[0],
+                                    negInf));
+        return result;
+      },
+      /*floatOnly=*/true);
   addElementwise<NegOp>(patterns, converter, errors,
                         [](OpBuilder &b, Location loc, NegOp, ValueRange a,
                            const ScalarContext &c) -> Value {
@@ -300,16 +472,6 @@ void zellige::onnx_to_linalg::populateElementwisePatterns(
                                        scaled, a[0]);
       },
       /*floatOnly=*/true);
-  addElementwise<PReluOp>(patterns, converter, errors,
-                          [](OpBuilder &b, Location loc, PReluOp, ValueRange a,
-                             const ScalarContext &c) -> Value {
-                            Value scaled = buildMul(b, loc, c.in, a[1], a[0]);
-                            if (c.in.isUnsigned)
-                              return a[0];
-                            return arith::SelectOp::create(
-                                b, loc, isNegative(b, loc, c.in, a[0]), scaled,
-                                a[0]);
-                          });
   addElementwise<EluOp>(
       patterns, converter, errors,
       [](OpBuilder &b, Location loc, EluOp op, ValueRange a,
@@ -353,6 +515,91 @@ void zellige::onnx_to_linalg::populateElementwisePatterns(
         return math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, a[0]));
       },
       /*floatOnly=*/true);
+  addElementwise<SeluOp>(
+      patterns, converter, errors,
+      [](OpBuilder &b, Location loc, SeluOp op, ValueRange a,
+         const ScalarContext &c) -> Value {
+        Value alpha = createScalar(b, loc, c.in.type, toDouble(op.getAlpha()));
+        Value gamma = createScalar(b, loc, c.in.type, toDouble(op.getGamma()));
+        Value neg = arith::SubFOp::create(
+            b, loc,
+            arith::MulFOp::create(b, loc, alpha,
+                                  math::ExpOp::create(b, loc, a[0])),
+            alpha);
+        Value zero = createScalar(b, loc, c.in.type, 0);
+        Value positive = arith::CmpFOp::create(
+            b, loc, arith::CmpFPredicate::OGT, a[0], zero);
+        return arith::MulFOp::create(
+            b, loc, gamma,
+            arith::SelectOp::create(b, loc, positive, a[0], neg));
+      },
+      /*floatOnly=*/true);
+  addElementwise<CeluOp>(
+      patterns, converter, errors,
+      [](OpBuilder &b, Location loc, CeluOp op, ValueRange a,
+         const ScalarContext &c) -> Value {
+        Value alpha = createScalar(b, loc, c.in.type, toDouble(op.getAlpha()));
+        Value zero = createScalar(b, loc, c.in.type, 0);
+        Value one = createScalar(b, loc, c.in.type, 1);
+        Value em1 = arith::SubFOp::create(
+            b, loc,
+            math::ExpOp::create(b, loc,
+                                arith::DivFOp::create(b, loc, a[0], alpha)),
+            one);
+        Value neg = arith::MinimumFOp::create(
+            b, loc, zero, arith::MulFOp::create(b, loc, alpha, em1));
+        return arith::AddFOp::create(
+            b, loc, arith::MaximumFOp::create(b, loc, zero, a[0]), neg);
+      },
+      /*floatOnly=*/true);
+  addElementwise<ThresholdedReluOp>(
+      patterns, converter, errors,
+      [](OpBuilder &b, Location loc, ThresholdedReluOp op, ValueRange a,
+         const ScalarContext &c) -> Value {
+        Value alpha = createScalar(b, loc, c.in.type, toDouble(op.getAlpha()));
+        Value above = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                            a[0], alpha);
+        return arith::SelectOp::create(b, loc, above, a[0],
+                                       createScalar(b, loc, c.in.type, 0));
+      },
+      /*floatOnly=*/true);
+  addElementwise<SoftsignOp>(
+      patterns, converter, errors,
+      [](OpBuilder &b, Location loc, SoftsignOp, ValueRange a,
+         const ScalarContext &c) -> Value {
+        Value one = createScalar(b, loc, c.in.type, 1);
+        return arith::DivFOp::create(
+            b, loc, a[0],
+            arith::AddFOp::create(b, loc, one,
+                                  math::AbsFOp::create(b, loc, a[0])));
+      },
+      /*floatOnly=*/true);
+  addElementwise<ShrinkOp>(
+      patterns, converter, errors,
+      [](OpBuilder &b, Location loc, ShrinkOp op, ValueRange a,
+         const ScalarContext &c) -> Value {
+        double lambd = toDouble(op.getLambd()), bias = toDouble(op.getBias());
+        Value x = a[0];
+        Value zero = createScalar(b, loc, c.in.type, 0);
+        Value biasV = createScalar(b, loc, c.in.type, bias);
+        Value hi = createScalar(b, loc, c.in.type, lambd);
+        Value below;
+        if (c.in.isUnsigned) {
+          below = createScalar(b, loc, b.getI1Type(), 0);
+        } else {
+          Value lo = createScalar(b, loc, c.in.type, -lambd);
+          below = compare(b, loc, c.in, x, lo, arith::CmpFPredicate::OLT,
+                          arith::CmpIPredicate::slt, arith::CmpIPredicate::ult);
+        }
+        Value above =
+            compare(b, loc, c.in, x, hi, arith::CmpFPredicate::OGT,
+                    arith::CmpIPredicate::sgt, arith::CmpIPredicate::ugt);
+        Value up = buildAdd(b, loc, c.in, x, biasV);
+        Value down = buildSub(b, loc, c.in, x, biasV);
+        return arith::SelectOp::create(
+            b, loc, below, up,
+            arith::SelectOp::create(b, loc, above, down, zero));
+      });
   // Clip's min and max are optional scalar operands; absent ones are skipped
   // by the lowering, so the body looks them up by position.
   addElementwise<ClipOp>(patterns, converter, errors,

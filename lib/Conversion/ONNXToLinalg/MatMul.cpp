@@ -3,11 +3,15 @@
 // This file implements the lowering of onnx.MatMul (1-D, 2-D and batched
 // with broadcasting) to linalg.matmul / linalg.batch_matmul with reshapes
 // around them, and of onnx.Gemm to transposes, linalg.matmul and one
-// elementwise epilogue for alpha, beta and the broadcast C.
+// elementwise epilogue for alpha, beta and the broadcast C, and of
+// onnx.Einsum to one linalg.generic whose loops are the equation's letters
+// (output letters parallel, the others reductions).
 //
 //===----------------------------------------------------------------------===//
 
 #include "ONNXToLinalgCommon.h"
+
+#include <map>
 
 using namespace mlir;
 using namespace zellige;
@@ -196,9 +200,153 @@ struct GemmLowering : ONNXLowering<ONNX::GemmOp> {
 
 } // namespace
 
+namespace {
+
+/// Einsum: each distinct letter is one loop; an input reads its letters'
+/// loops (a repeated letter takes a diagonal), the output is indexed by the
+/// output letters and accumulates the product of the inputs.
+struct EinsumLowering : ONNXLowering<ONNX::EinsumOp> {
+  using ONNXLowering::ONNXLowering;
+  LogicalResult lower(ONNX::EinsumOp op, Adaptor adaptor,
+                      ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType resultType = convertType(op.getType());
+    ScalarKind kind = kindOf(op.getType());
+    std::string equation;
+    for (char ch : op.getEquation())
+      if (ch != ' ')
+        equation.push_back(ch);
+    StringRef eq(equation);
+    auto [lhs, rhsPart] = eq.split("->");
+    bool explicitOutput = eq.contains("->");
+    SmallVector<StringRef> terms;
+    lhs.split(terms, ',');
+    ValueRange inputs = adaptor.getInputs();
+    if (terms.size() != inputs.size())
+      return fail(op, "equation has " + Twine(terms.size()) +
+                          " input terms for " + Twine(inputs.size()) +
+                          " inputs");
+
+    // Expand "..." into fresh upper-case letters (right-aligned).
+    int64_t ellipsisRank = 0;
+    SmallVector<std::string> inLetters;
+    for (auto [term, input] : llvm::zip(terms, inputs)) {
+      int64_t rank = cast<RankedTensorType>(input.getType()).getRank();
+      size_t dots = term.find("...");
+      int64_t named =
+          static_cast<int64_t>(term.size()) - (dots == StringRef::npos ? 0 : 3);
+      if (dots != StringRef::npos)
+        ellipsisRank = std::max(ellipsisRank, rank - named);
+      else if (named != rank)
+        return fail(op, "term '" + term + "' does not match the rank " +
+                            Twine(rank));
+    }
+    auto expand = [&](StringRef term, int64_t rank) -> std::string {
+      size_t dots = term.find("...");
+      if (dots == StringRef::npos)
+        return term.str();
+      int64_t fill = rank - (static_cast<int64_t>(term.size()) - 3);
+      std::string out = term.substr(0, dots).str();
+      for (int64_t i = ellipsisRank - fill; i < ellipsisRank; ++i)
+        out.push_back(static_cast<char>('A' + i));
+      out += term.substr(dots + 3).str();
+      return out;
+    };
+    for (auto [term, input] : llvm::zip(terms, inputs))
+      inLetters.push_back(
+          expand(term, cast<RankedTensorType>(input.getType()).getRank()));
+    std::string outLetters;
+    if (explicitOutput) {
+      outLetters = expand(rhsPart, resultType.getRank());
+    } else {
+      // Implicit output: the ellipsis, then letters used once, sorted.
+      for (int64_t i = 0; i < ellipsisRank; ++i)
+        outLetters.push_back(static_cast<char>('A' + i));
+      std::map<char, int> counts;
+      for (const std::string &t : inLetters)
+        for (char ch : t)
+          if (ch >= 'a' && ch <= 'z')
+            ++counts[ch];
+      for (auto [ch, n] : counts)
+        if (n == 1)
+          outLetters.push_back(ch);
+    }
+
+    // Loops: output letters first, then the summed ones; sizes from inputs.
+    std::string loops = outLetters;
+    std::map<char, int64_t> sizes;
+    for (auto [letters, input] : llvm::zip(inLetters, inputs)) {
+      auto type = cast<RankedTensorType>(input.getType());
+      for (auto [i, ch] : llvm::enumerate(letters)) {
+        int64_t size = type.getDimSize(i);
+        auto [it, inserted] = sizes.try_emplace(ch, size);
+        if (!inserted && it->second != size) {
+          if (it->second == 1)
+            it->second = size;
+          else if (size != 1)
+            return fail(op,
+                        "letter '" + Twine(ch) + "' has inconsistent sizes");
+        }
+        if (loops.find(ch) == std::string::npos)
+          loops.push_back(ch);
+      }
+    }
+    if (static_cast<int64_t>(outLetters.size()) != resultType.getRank())
+      return fail(op, "output term does not match the result rank");
+    for (auto [i, ch] : llvm::enumerate(outLetters)) {
+      auto it = sizes.find(ch);
+      if (it == sizes.end() || it->second != resultType.getDimSize(i))
+        return fail(op, "result type " + typeString(op.getType()) +
+                            " does not match the equation");
+    }
+
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t numLoops = static_cast<int64_t>(loops.size());
+    auto mapOf = [&](StringRef letters, ArrayRef<int64_t> shape) {
+      SmallVector<AffineExpr> exprs;
+      for (auto [i, ch] : llvm::enumerate(letters)) {
+        // Size-1 dims broadcast against a larger loop.
+        if (!shape.empty() && shape[i] == 1 && sizes[ch] != 1)
+          exprs.push_back(getAffineConstantExpr(0, ctx));
+        else
+          exprs.push_back(
+              getAffineDimExpr(static_cast<int64_t>(loops.find(ch)), ctx));
+      }
+      return AffineMap::get(numLoops, 0, exprs, ctx);
+    };
+    SmallVector<AffineMap> maps;
+    for (auto [letters, input] : llvm::zip(inLetters, inputs))
+      maps.push_back(
+          mapOf(letters, cast<RankedTensorType>(input.getType()).getShape()));
+    maps.push_back(mapOf(outLetters, {}));
+    SmallVector<utils::IteratorType> iterators;
+    for (int64_t i = 0; i < numLoops; ++i)
+      iterators.push_back(i < static_cast<int64_t>(outLetters.size())
+                              ? utils::IteratorType::parallel
+                              : utils::IteratorType::reduction);
+    Value init = createFilled(rewriter, loc, resultType,
+                              createScalar(rewriter, loc, kind.type, 0));
+    Value result = linalg::GenericOp::create(
+                       rewriter, loc, TypeRange{resultType}, inputs,
+                       ValueRange{init}, maps, iterators,
+                       [&](OpBuilder &b, Location l, ValueRange a) {
+                         Value product = a[0];
+                         for (Value v : a.drop_front().drop_back())
+                           product = buildMul(b, l, kind, product, v);
+                         linalg::YieldOp::create(
+                             b, l, buildAdd(b, l, kind, a.back(), product));
+                       })
+                       .getResult(0);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
 void zellige::onnx_to_linalg::populateMatMulPatterns(
     RewritePatternSet &patterns, const TypeConverter &converter,
     ErrorState &errors) {
-  patterns.add<MatMulLowering, GemmLowering>(converter, patterns.getContext(),
-                                             errors);
+  patterns.add<MatMulLowering, GemmLowering, EinsumLowering>(
+      converter, patterns.getContext(), errors);
 }

@@ -199,6 +199,9 @@ struct ConvertONNXToLinalgPass
     populateConvPatterns(patterns, converter, errors);
     populateReductionPatterns(patterns, converter, errors);
     populateDataMovementPatterns(patterns, converter, errors);
+    populateIndexingPatterns(patterns, converter, errors);
+    populateLossPatterns(patterns, converter, errors);
+    populateQuantizationPatterns(patterns, converter, errors);
     llvm::StringSet<> handled;
     for (const auto &pattern : patterns.getNativePatterns())
       if (std::optional<OperationName> root = pattern->getRootKind())

@@ -131,6 +131,13 @@ mlir::Value padTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
 mlir::Value transposeTensor(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value value, llvm::ArrayRef<int64_t> perm);
 
+/// Pads `input` to `resultType` in edge (clamped) or reflect (mirrored) mode,
+/// `low` elements before each dim, with a generic reading the source through
+/// tensor.extract.
+mlir::Value buildIndexPad(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value input, llvm::ArrayRef<int64_t> low,
+                          mlir::RankedTensorType resultType, bool reflect);
+
 /// Reads an I64 array attribute, or returns `fallback` when it is absent.
 llvm::SmallVector<int64_t> getI64Array(std::optional<mlir::ArrayAttr> attr,
                                        llvm::ArrayRef<int64_t> fallback = {});
@@ -240,6 +247,15 @@ void populateConvPatterns(mlir::RewritePatternSet &patterns,
 void populateReductionPatterns(mlir::RewritePatternSet &patterns,
                                const mlir::TypeConverter &converter,
                                ErrorState &errors);
+void populateIndexingPatterns(mlir::RewritePatternSet &patterns,
+                              const mlir::TypeConverter &converter,
+                              ErrorState &errors);
+void populateQuantizationPatterns(mlir::RewritePatternSet &patterns,
+                                  const mlir::TypeConverter &converter,
+                                  ErrorState &errors);
+void populateLossPatterns(mlir::RewritePatternSet &patterns,
+                          const mlir::TypeConverter &converter,
+                          ErrorState &errors);
 void populateDataMovementPatterns(mlir::RewritePatternSet &patterns,
                                   const mlir::TypeConverter &converter,
                                   ErrorState &errors);

@@ -1,9 +1,12 @@
 //===- Reduction.cpp - Lower onnx reductions and normalizations -*- C++ -*-===//
 //
-// This file implements the lowering of the onnx Reduce* operators, Softmax,
-// LogSoftmax and LayerNormalization to reduction linalg.generic ops (result
-// dims dropped, keepdims restored with tensor.expand_shape) and elementwise
-// generics that read the reduced tensors through projected maps.
+// This file implements the lowering of the onnx Reduce* operators (axes as
+// attributes, constants, or run-time values that the result type
+// determines), Softmax, LogSoftmax, LayerNormalization,
+// InstanceNormalization, MeanVarianceNormalization and LRN to reduction
+// linalg.generic ops (result dims dropped, keepdims restored with
+// tensor.expand_shape) and elementwise generics that read the reduced
+// tensors through projected maps.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,7 +27,8 @@ enum class ReduceKind {
   L1,
   L2,
   SumSquare,
-  LogSumExp
+  LogSumExp,
+  LogSum
 };
 
 int64_t product(ArrayRef<int64_t> shape, ArrayRef<int64_t> dims) {
@@ -50,6 +54,53 @@ std::optional<SmallVector<int64_t>> normalizeAxes(ArrayRef<int64_t> axes,
   return result;
 }
 
+/// The reduced dims that turn `in` into `out` when `count` axes are reduced
+/// (`count` < 0: unknown), if exactly one choice does; dims of size 1 are
+/// never counted as reduced with keepdims, where they make no difference.
+std::optional<SmallVector<int64_t>> inferAxes(ArrayRef<int64_t> in,
+                                              ArrayRef<int64_t> out,
+                                              int64_t count, bool keepdims) {
+  int64_t rank = static_cast<int64_t>(in.size());
+  if (count == 0)
+    return SmallVector<int64_t>();
+  if (keepdims) {
+    if (static_cast<int64_t>(out.size()) != rank)
+      return std::nullopt;
+    SmallVector<int64_t> dims;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (in[d] == out[d])
+        continue;
+      if (out[d] != 1)
+        return std::nullopt;
+      dims.push_back(d);
+    }
+    if (dims.empty())
+      return std::nullopt;
+    return dims;
+  }
+  int64_t removed = rank - static_cast<int64_t>(out.size());
+  if (removed <= 0 || (count > 0 && count != removed) || rank > 16)
+    return std::nullopt;
+  std::optional<SmallVector<int64_t>> found;
+  for (uint32_t mask = 0; mask < (1u << rank); ++mask) {
+    if (llvm::popcount(mask) != removed)
+      continue;
+    SmallVector<int64_t> kept, dims;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (mask & (1u << d))
+        dims.push_back(d);
+      else
+        kept.push_back(in[d]);
+    }
+    if (ArrayRef(kept) != out)
+      continue;
+    if (found)
+      return std::nullopt;
+    found = dims;
+  }
+  return found;
+}
+
 template <typename OpTy> struct ReduceLowering : ONNXLowering<OpTy> {
   using Adaptor = typename ONNXLowering<OpTy>::Adaptor;
 
@@ -73,8 +124,26 @@ template <typename OpTy> struct ReduceLowering : ONNXLowering<OpTy> {
       if (!isNoValue(op.getAxes())) {
         std::optional<SmallVector<int64_t>> values =
             getConstantInts(adaptor.getAxes());
-        if (!values)
-          return this->fail(op, "unsupported non-constant axes");
+        if (!values) {
+          // Axes known only at run time: the static result type determines
+          // them when exactly one choice of reduced dims produces it.
+          std::optional<SmallVector<int64_t>> inferred =
+              inferAxes(inputType.getShape(), resultType.getShape(),
+                        cast<RankedTensorType>(adaptor.getAxes().getType())
+                            .getNumElements(),
+                        op.getKeepdims() != 0);
+          if (!inferred)
+            return this->fail(op, "unsupported non-constant axes that the "
+                                  "result type does not determine");
+          if (inferred->empty() && !noopWithEmptyAxes)
+            for (int64_t i = 0; i < rank; ++i)
+              inferred->push_back(i);
+          if (inferred->empty()) {
+            rewriter.replaceOp(op, input);
+            return success();
+          }
+          values = inferred;
+        }
         axes = *values;
       }
     } else {
@@ -96,8 +165,9 @@ template <typename OpTy> struct ReduceLowering : ONNXLowering<OpTy> {
             std::max<int64_t>(product(inputType.getShape(), *dims), 1))
       return this->fail(op, "result type " + this->typeString(op.getType()) +
                                 " does not match the reduction");
-    bool needsFloat =
-        reduceKind == ReduceKind::L2 || reduceKind == ReduceKind::LogSumExp;
+    bool needsFloat = reduceKind == ReduceKind::L2 ||
+                      reduceKind == ReduceKind::LogSumExp ||
+                      reduceKind == ReduceKind::LogSum;
     if (needsFloat && !kind.isFloat())
       return this->fail(op, "unsupported integer element type");
 
@@ -164,7 +234,7 @@ template <typename OpTy> struct ReduceLowering : ONNXLowering<OpTy> {
         maps);
     int64_t count = product(inputType.getShape(), *dims);
     if (rk == ReduceKind::Mean || rk == ReduceKind::L2 ||
-        rk == ReduceKind::LogSumExp) {
+        rk == ReduceKind::LogSumExp || rk == ReduceKind::LogSum) {
       auto type = cast<RankedTensorType>(reduced.getType());
       SmallVector<Value> postInputs{reduced};
       if (max)
@@ -178,6 +248,8 @@ template <typename OpTy> struct ReduceLowering : ONNXLowering<OpTy> {
                   createScalar(b, l, kind.type, static_cast<double>(count)));
             if (rk == ReduceKind::L2)
               return math::SqrtOp::create(b, l, a[0]);
+            if (rk == ReduceKind::LogSum)
+              return math::LogOp::create(b, l, a[0]);
             return arith::AddFOp::create(b, l, math::LogOp::create(b, l, a[0]),
                                          a[1]);
           });
@@ -395,6 +467,184 @@ struct LayerNormLowering : ONNXLowering<ONNX::LayerNormalizationOp> {
   }
 };
 
+/// Mean and variance of `x` over `dims` (sorted): returns the mean and the
+/// (biased) variance as tensors without those dims.
+std::pair<Value, Value> buildMoments(OpBuilder &b, Location loc, Value x,
+                                     ArrayRef<int64_t> dims, ScalarKind kind) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  MLIRContext *ctx = b.getContext();
+  double inv = 1.0 / static_cast<double>(
+                         std::max<int64_t>(product(type.getShape(), dims), 1));
+  AffineMap id = b.getMultiDimIdentityMap(rank);
+  AffineMap reducedMap = getReducedMap(ctx, rank, dims);
+  Value sum = buildReduction(b, loc, type.getShape(), dims, kind.type,
+                             createScalar(b, loc, kind.type, 0), x,
+                             [&](OpBuilder &nb, Location l, ValueRange a) {
+                               return arith::AddFOp::create(nb, l, a[0], a[1]);
+                             });
+  auto reducedType = cast<RankedTensorType>(sum.getType());
+  Value mean = buildElementwise(
+      b, loc, reducedType, sum, [&](OpBuilder &nb, Location l, ValueRange a) {
+        return arith::MulFOp::create(nb, l, a[0],
+                                     createScalar(nb, l, kind.type, inv));
+      });
+  Value squares =
+      buildReduction(b, loc, type.getShape(), dims, kind.type,
+                     createScalar(b, loc, kind.type, 0), ValueRange{x, mean},
+                     [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                       Value d = arith::SubFOp::create(nb, l, a[0], a[1]);
+                       return arith::AddFOp::create(
+                           nb, l, arith::MulFOp::create(nb, l, d, d), a[2]);
+                     },
+                     {id, reducedMap});
+  Value var =
+      buildElementwise(b, loc, reducedType, squares,
+                       [&](OpBuilder &nb, Location l, ValueRange a) {
+                         return arith::MulFOp::create(
+                             nb, l, a[0], createScalar(nb, l, kind.type, inv));
+                       });
+  return {mean, var};
+}
+
+/// InstanceNormalization: per (n, c) statistics over the spatial dims, then
+/// scale[c] and B[c].
+struct InstanceNormLowering : ONNXLowering<ONNX::InstanceNormalizationOp> {
+  using ONNXLowering::ONNXLowering;
+  LogicalResult lower(ONNX::InstanceNormalizationOp op, Adaptor adaptor,
+                      ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t rank = type.getRank();
+    ScalarKind kind = kindOf(op.getInput().getType());
+    if (rank < 3)
+      return fail(op, "expected an input of rank 3 or more");
+    int64_t c = type.getDimSize(1);
+    for (Value v : {adaptor.getScale(), adaptor.getB()})
+      if (cast<RankedTensorType>(v.getType()).getShape() !=
+          ArrayRef<int64_t>{c})
+        return fail(op, "scale and B must have shape [" + Twine(c) + "]");
+    SmallVector<int64_t> dims;
+    for (int64_t d = 2; d < rank; ++d)
+      dims.push_back(d);
+    auto [mean, var] = buildMoments(rewriter, loc, x, dims, kind);
+    MLIRContext *ctx = rewriter.getContext();
+    AffineMap reducedMap = getReducedMap(ctx, rank, dims);
+    AffineMap channel = AffineMap::get(rank, 0, getAffineDimExpr(1, ctx));
+    double epsilon = toDouble(op.getEpsilon());
+    Value y = buildElementwise(
+        rewriter, loc, type,
+        ValueRange{x, mean, var, adaptor.getScale(), adaptor.getB()},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value root = math::SqrtOp::create(
+              b, l,
+              arith::AddFOp::create(b, l, a[2],
+                                    createScalar(b, l, kind.type, epsilon)));
+          Value norm = arith::DivFOp::create(
+              b, l, arith::SubFOp::create(b, l, a[0], a[1]), root);
+          return arith::AddFOp::create(
+              b, l, arith::MulFOp::create(b, l, norm, a[3]), a[4]);
+        },
+        {rewriter.getMultiDimIdentityMap(rank), reducedMap, reducedMap, channel,
+         channel});
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+/// MeanVarianceNormalization: (x - mean) / (sqrt(var) + 1e-9) over `axes`.
+struct MVNLowering : ONNXLowering<ONNX::MeanVarianceNormalizationOp> {
+  using ONNXLowering::ONNXLowering;
+  LogicalResult lower(ONNX::MeanVarianceNormalizationOp op, Adaptor adaptor,
+                      ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getX();
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t rank = type.getRank();
+    ScalarKind kind = kindOf(op.getX().getType());
+    std::optional<SmallVector<int64_t>> dims =
+        normalizeAxes(getI64Array(op.getAxes()), rank);
+    if (!dims || dims->empty())
+      return fail(op, "axes out of range for rank " + Twine(rank));
+    auto [mean, var] = buildMoments(rewriter, loc, x, *dims, kind);
+    AffineMap reducedMap = getReducedMap(rewriter.getContext(), rank, *dims);
+    Value y = buildElementwise(
+        rewriter, loc, type, ValueRange{x, mean, var},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value root =
+              arith::AddFOp::create(b, l, math::SqrtOp::create(b, l, a[2]),
+                                    createScalar(b, l, kind.type, 1e-9));
+          return arith::DivFOp::create(
+              b, l, arith::SubFOp::create(b, l, a[0], a[1]), root);
+        },
+        {rewriter.getMultiDimIdentityMap(rank), reducedMap, reducedMap});
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+/// LRN: y = x / (bias + alpha / size * sum of x^2 over a channel window)^beta,
+/// the window sum a reduction over the zero-padded squares.
+struct LRNLowering : ONNXLowering<ONNX::LRNOp> {
+  using ONNXLowering::ONNXLowering;
+  LogicalResult lower(ONNX::LRNOp op, Adaptor adaptor,
+                      ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getX();
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t rank = type.getRank();
+    ScalarKind kind = kindOf(op.getX().getType());
+    int64_t size = static_cast<int64_t>(op.getSize());
+    if (rank < 3 || size <= 0)
+      return fail(op, "expected an input of rank 3 or more and a positive "
+                      "size");
+    Value squares = buildElementwise(
+        rewriter, loc, type, x, [](OpBuilder &b, Location l, ValueRange a) {
+          return arith::MulFOp::create(b, l, a[0], a[0]);
+        });
+    SmallVector<int64_t> low(rank, 0), high(rank, 0);
+    low[1] = (size - 1) / 2;
+    high[1] = size - 1 - low[1];
+    Value padded = padTensor(rewriter, loc, squares, low, high,
+                             createScalar(rewriter, loc, kind.type, 0));
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<int64_t> loopShape(type.getShape());
+    loopShape.push_back(size);
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < rank; ++d)
+      exprs.push_back(d == 1 ? getAffineDimExpr(1, ctx) +
+                                   getAffineDimExpr(rank, ctx)
+                             : getAffineDimExpr(d, ctx));
+    Value window =
+        createEmpty(rewriter, loc, RankedTensorType::get({size}, kind.type));
+    Value sum = buildReduction(
+        rewriter, loc, loopShape, {rank}, kind.type,
+        createScalar(rewriter, loc, kind.type, 0), ValueRange{padded, window},
+        [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return arith::AddFOp::create(b, l, a[0], a[2]);
+        },
+        {AffineMap::get(rank + 1, 0, exprs, ctx),
+         AffineMap::get(rank + 1, 0, getAffineDimExpr(rank, ctx))});
+    double alpha = toDouble(op.getAlpha()), beta = toDouble(op.getBeta()),
+           bias = toDouble(op.getBias());
+    Value y = buildElementwise(
+        rewriter, loc, type, ValueRange{x, sum},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value scaled = arith::MulFOp::create(
+              b, l, a[1],
+              createScalar(b, l, kind.type, alpha / static_cast<double>(size)));
+          Value base = arith::AddFOp::create(
+              b, l, scaled, createScalar(b, l, kind.type, bias));
+          Value denom = math::PowFOp::create(
+              b, l, base, createScalar(b, l, kind.type, beta));
+          return arith::DivFOp::create(b, l, a[0], denom);
+        });
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
 template <typename OpTy>
 void addReduce(RewritePatternSet &patterns, const TypeConverter &converter,
                ErrorState &errors, ReduceKind kind) {
@@ -419,6 +669,9 @@ void zellige::onnx_to_linalg::populateReductionPatterns(
                                ReduceKind::SumSquare);
   addReduce<ReduceLogSumExpOp>(patterns, converter, errors,
                                ReduceKind::LogSumExp);
-  patterns.add<SoftmaxLowering<SoftmaxOp>, SoftmaxLowering<LogSoftmaxOp>,
-               LayerNormLowering>(converter, patterns.getContext(), errors);
+  addReduce<ReduceLogSumOp>(patterns, converter, errors, ReduceKind::LogSum);
+  patterns
+      .add<SoftmaxLowering<SoftmaxOp>, SoftmaxLowering<LogSoftmaxOp>,
+           LayerNormLowering, InstanceNormLowering, MVNLowering, LRNLowering>(
+          converter, patterns.getContext(), errors);
 }

@@ -114,8 +114,34 @@ Value buildMin(OpBuilder &b, Location loc, ScalarKind kind, Value x, Value y) {
   return arith::MinSIOp::create(b, loc, x, y);
 }
 
+/// Rounds the f32 `value` to bf16 (nearest even, NaN kept quiet) with
+/// integer arithmetic: a truncf to bf16 needs a runtime helper on CPUs
+/// without native bf16 conversions.
+static Value truncToBF16(OpBuilder &b, Location loc, Value value) {
+  Type i32 = b.getI32Type(), i16 = b.getI16Type();
+  auto c32 = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+  };
+  Value bits = arith::BitcastOp::create(b, loc, i32, value);
+  Value high = arith::ShRUIOp::create(b, loc, bits, c32(16));
+  Value lsb = arith::AndIOp::create(b, loc, high, c32(1));
+  Value rounded = arith::AddIOp::create(
+      b, loc, bits, arith::AddIOp::create(b, loc, lsb, c32(0x7FFF)));
+  Value top = arith::ShRUIOp::create(b, loc, rounded, c32(16));
+  Value quiet = arith::OrIOp::create(b, loc, high, c32(0x40));
+  Value isNaN =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, value, value);
+  Value result = arith::SelectOp::create(b, loc, isNaN, quiet, top);
+  return arith::BitcastOp::create(b, loc, b.getBF16Type(),
+                                  arith::TruncIOp::create(b, loc, i16, result));
+}
+
 Value convertScalar(OpBuilder &b, Location loc, Value value, ScalarKind from,
                     Type to, bool toUnsigned) {
+  if (isa<BFloat16Type>(to) && !isa<BFloat16Type>(value.getType())) {
+    Value f32 = convertScalar(b, loc, value, from, b.getF32Type(), false);
+    return truncToBF16(b, loc, f32);
+  }
   Type fromType = value.getType();
   if (fromType == to)
     return value;
