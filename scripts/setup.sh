@@ -10,6 +10,8 @@ DEB_PACKAGES=(
   cmake ninja-build g++ ccache pkg-config git
   # compiler infrastructure
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
+  # sanitizer and libFuzzer runtimes (scripts/run_sanitizers.sh, run_fuzzer.sh)
+  libclang-rt-22-dev
   libzstd-dev zlib1g-dev libxml2-dev libedit-dev libcurl4-openssl-dev libffi-dev
   # ONNX
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
@@ -19,6 +21,8 @@ DEB_PACKAGES=(
   spirv-tools libtomlplusplus-dev libsqlite3-dev sqlite3
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev
+  # test/hostile traces the files zellige opens
+  strace
   libopenblas-dev libclblast-dev
 )
 PIP_PACKAGES=(numpy onnx onnxruntime lit)

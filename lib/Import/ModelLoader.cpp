@@ -11,7 +11,10 @@
 #include "ModelLoader.h"
 
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -52,6 +55,38 @@ bool zellige::import_detail::parseModelProto(llvm::StringRef bytes,
 }
 
 namespace {
+
+/// The largest number of elements a tensor may have.
+constexpr uint64_t kMaxElements = uint64_t(1) << 40;
+
+std::string dimsText(const onnx::TensorProto &tensor) {
+  std::string text = "[";
+  for (int i = 0; i < tensor.dims_size(); ++i)
+    text += (i ? ", " : "") + std::to_string(tensor.dims(i));
+  return text + "]";
+}
+
+/// The number of elements of `tensor`'s shape; false when a dim is negative
+/// or the count is past kMaxElements.
+bool elementCount(const onnx::TensorProto &tensor, uint64_t &count) {
+  count = 1;
+  for (int64_t d : tensor.dims()) {
+    if (d < 0 || (d != 0 && count > kMaxElements / uint64_t(d)))
+      return false;
+    count *= uint64_t(d);
+  }
+  return true;
+}
+
+/// The bytes of raw data `tensor`'s shape and element type need.
+bool expectedRawBytes(const onnx::TensorProto &tensor, uint64_t &bytes) {
+  uint64_t count;
+  size_t width = rawElementWidth(tensor.data_type());
+  if (!elementCount(tensor, count) || width == 0)
+    return false;
+  bytes = count * width;
+  return true;
+}
 
 /// Where a tensor's external data lives, as its `external_data` entries say.
 struct ExternalRef {
@@ -164,6 +199,15 @@ bool ExternalDataLoader::load(onnx::TensorProto &tensor, std::string &error) {
   if (!llvm::sys::fs::is_regular_file(status))
     return fail(tensor, location, "it is not a regular file", error);
 
+  // Know how many bytes the tensor needs before reading any: a location
+  // may name a huge (or sparse) file.
+  uint64_t needed = 0;
+  if (!expectedRawBytes(tensor, needed))
+    return fail(tensor, location,
+                "the tensor's shape " + dimsText(tensor) +
+                    " or element type is invalid",
+                error);
+
   uint64_t fileSize = status.getSize();
   if (ref.offset > fileSize)
     return fail(tensor, location,
@@ -177,8 +221,12 @@ bool ExternalDataLoader::load(onnx::TensorProto &tensor, std::string &error) {
                     llvm::Twine(length) + " is past its end (" +
                     llvm::Twine(fileSize) + " bytes)",
                 error);
-  if (length > static_cast<uint64_t>(INT64_MAX))
-    return fail(tensor, location, "length is too large", error);
+  if (length != needed)
+    return fail(tensor, location,
+                "it holds " + llvm::Twine(length) +
+                    " bytes for the tensor, but its shape " + dimsText(tensor) +
+                    " needs " + llvm::Twine(needed),
+                error);
 
   auto buffer =
       llvm::MemoryBuffer::getFileSlice(realFile, static_cast<uint64_t>(length),
@@ -242,30 +290,23 @@ size_t zellige::import_detail::rawElementWidth(int32_t type) {
   }
 }
 
-namespace {
-std::string dimsText(const onnx::TensorProto &tensor) {
-  std::string text = "[";
-  for (int i = 0; i < tensor.dims_size(); ++i)
-    text += (i ? ", " : "") + std::to_string(tensor.dims(i));
-  return text + "]";
-}
-} // namespace
-
 bool zellige::import_detail::validateTensorData(const onnx::TensorProto &tensor,
                                                 const std::string &what,
                                                 std::string &error) {
+  if (tensor.dims_size() > 64) {
+    error = what + " has rank " + std::to_string(tensor.dims_size()) +
+            ", more than the importer's limit of 64";
+    return false;
+  }
   uint64_t numElements = 1;
-  for (int64_t d : tensor.dims()) {
-    if (d < 0) {
-      error =
-          what + " has a negative dimension in its shape " + dimsText(tensor);
-      return false;
-    }
-    if (d != 0 && numElements > (uint64_t(1) << 40) / uint64_t(d)) {
-      error = what + " has a shape " + dimsText(tensor) + " that is too large";
-      return false;
-    }
-    numElements *= uint64_t(d);
+  if (!elementCount(tensor, numElements)) {
+    bool negative =
+        llvm::any_of(tensor.dims(), [](int64_t d) { return d < 0; });
+    error = what +
+            (negative ? " has a negative dimension in its shape "
+                      : " has a shape that is too large: ") +
+            dimsText(tensor);
+    return false;
   }
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
     error = what + " keeps its data in an external file that was not loaded";
@@ -334,6 +375,64 @@ bool zellige::import_detail::validateTensorData(const onnx::TensorProto &tensor,
   return true;
 }
 
+namespace {
+/// Refuses integer attributes whose values no valid model has and that
+/// libonnx's shape inference does not check before using (it divides by a
+/// zero stride and indexes with an unchecked axis): axes beyond the largest
+/// rank, and non-positive strides, dilations, kernel sizes and groups or
+/// negative pads of the convolutions and pools.
+bool validateAttributeRange(const onnx::NodeProto &node,
+                            const onnx::AttributeProto &attr,
+                            std::string &error) {
+  constexpr int64_t kMaxRank = 64;
+  constexpr int64_t kMaxExtent = int64_t(1) << 31;
+  const std::string &name = attr.name();
+  llvm::StringRef op = node.op_type();
+  bool convOrPool = op.contains("Conv") || op.contains("Pool") ||
+                    op == "Col2Im" || op == "Im2Col";
+  int64_t lo = 0, hi = 0;
+  if (name == "axis" || name == "axes") {
+    lo = -kMaxRank;
+    hi = kMaxRank;
+  } else if (name == "perm") {
+    lo = 0;
+    hi = kMaxRank - 1;
+  } else if (convOrPool && (name == "strides" || name == "dilations" ||
+                            name == "kernel_shape" || name == "group")) {
+    lo = 1;
+    hi = kMaxExtent;
+  } else if (convOrPool && (name == "pads" || name == "output_padding" ||
+                            name == "output_shape")) {
+    lo = 0;
+    hi = kMaxExtent;
+  } else {
+    return true;
+  }
+  auto check = [&](int64_t v) {
+    if (v >= lo && v <= hi)
+      return true;
+    error = "attribute '" + name + "' has value " + std::to_string(v) +
+            ", out of range [" + std::to_string(lo) + ", " +
+            std::to_string(hi) + "]";
+    return false;
+  };
+  if (attr.type() == onnx::AttributeProto::INT)
+    return check(attr.i());
+  if (attr.type() == onnx::AttributeProto::INTS) {
+    if (attr.ints_size() > kMaxRank * 2) {
+      error = "attribute '" + name + "' has " +
+              std::to_string(attr.ints_size()) + " values, more than any " +
+              "tensor of rank " + std::to_string(kMaxRank) + " needs";
+      return false;
+    }
+    for (int64_t v : attr.ints())
+      if (!check(v))
+        return false;
+  }
+  return true;
+}
+} // namespace
+
 bool zellige::import_detail::validateGraphData(const onnx::ModelProto &model,
                                                std::string &error,
                                                int64_t &nodeIndex) {
@@ -364,6 +463,8 @@ bool zellige::import_detail::validateGraphData(const onnx::ModelProto &model,
                 "' is a sparse tensor, which is not supported";
         return false;
       }
+      if (!validateAttributeRange(graph.node(i), attr, error))
+        return false;
       if (attr.has_t() &&
           !validateTensorData(
               attr.t(), "tensor of attribute '" + attr.name() + "'", error))
@@ -376,4 +477,86 @@ bool zellige::import_detail::validateGraphData(const onnx::ModelProto &model,
   }
   nodeIndex = -1;
   return true;
+}
+
+bool zellige::import_detail::validateGraphTopology(
+    const onnx::ModelProto &model, std::string &error, int64_t &nodeIndex) {
+  nodeIndex = -1;
+  const onnx::GraphProto &graph = model.graph();
+  llvm::StringSet<> defined;
+  for (const onnx::ValueInfoProto &vi : graph.input())
+    defined.insert(vi.name());
+  for (const onnx::TensorProto &t : graph.initializer())
+    defined.insert(t.name());
+  // Which node produces each value, to tell a cycle from a missing value.
+  llvm::StringMap<int> producer;
+  for (int i = 0, e = graph.node_size(); i < e; ++i)
+    for (const std::string &output : graph.node(i).output())
+      if (!output.empty())
+        producer.try_emplace(output, i);
+  auto nameOf = [&](int i) {
+    const onnx::NodeProto &node = graph.node(i);
+    return node.name().empty() ? node.op_type() + "_" + std::to_string(i)
+                               : node.name();
+  };
+  for (int i = 0, e = graph.node_size(); i < e; ++i) {
+    const onnx::NodeProto &node = graph.node(i);
+    for (const std::string &input : node.input()) {
+      if (input.empty() || defined.contains(input))
+        continue;
+      nodeIndex = i;
+      std::string where = "input '" + input + "' of node '" + nameOf(i) +
+                          "' (" + node.op_type() + ")";
+      auto it = producer.find(input);
+      if (it == producer.end())
+        error = where + " is not defined";
+      else
+        error =
+            where + " is the output of " +
+            (it->second == i ? std::string("the same node")
+                             : "a later node '" + nameOf(it->second) + "'") +
+            " (the graph has a cycle or is not topologically sorted)";
+      return false;
+    }
+    for (const std::string &output : node.output()) {
+      if (output.empty())
+        continue;
+      if (!defined.insert(output).second) {
+        nodeIndex = i;
+        error = "output '" + output + "' of node '" + nameOf(i) +
+                "' is already defined (by a graph input, an initializer or "
+                "an earlier node)";
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+std::string
+zellige::import_detail::escapeControlCharacters(llvm::StringRef text) {
+  std::string out;
+  out.reserve(text.size());
+  llvm::raw_string_ostream os(out);
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    // U+0085 (NEL), U+2028 and U+2029 end lines in some readers too.
+    size_t separator = 0;
+    if (c == 0xC2 && text.substr(i).starts_with("\xC2\x85"))
+      separator = 2;
+    else if (c == 0xE2 && (text.substr(i).starts_with("\xE2\x80\xA8") ||
+                           text.substr(i).starts_with("\xE2\x80\xA9")))
+      separator = 3;
+    if (c < 0x20 || c == 0x7F || separator) {
+      size_t n = separator ? separator : 1;
+      for (size_t k = 0; k < n; ++k)
+        os << "\\x"
+           << llvm::format_hex_no_prefix(
+                  static_cast<unsigned char>(text[i + k]), 2);
+      i += n - 1;
+      continue;
+    }
+    os << text[i];
+  }
+  return out;
 }

@@ -42,6 +42,19 @@ bool inlineExternalData(onnx::ModelProto &model, llvm::StringRef baseDir,
 bool validateGraphData(const onnx::ModelProto &model, std::string &error,
                        int64_t &nodeIndex);
 
+/// Checks that every input of every node of `model`'s main graph is a graph
+/// input, an initializer or the output of an earlier node, and that no two
+/// nodes produce the same value. This finds undefined inputs and cycles (a
+/// cycle always has a node that reads a later node's output) before libonnx
+/// does, so the message can name the node (`nodeIndex`, else -1).
+bool validateGraphTopology(const onnx::ModelProto &model, std::string &error,
+                           int64_t &nodeIndex);
+
+/// `text` with every control character (and the Unicode line separators)
+/// written as `\xNN`, so that names taken from a damaged model cannot break
+/// a one-line diagnostic.
+std::string escapeControlCharacters(llvm::StringRef text);
+
 /// Bytes per element of an ONNX element type in raw_data, or 0 for a type
 /// the importer does not support (strings have no raw form).
 size_t rawElementWidth(int32_t onnxType);

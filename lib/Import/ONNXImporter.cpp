@@ -63,7 +63,8 @@ private:
     return node.op_type() + "_" + std::to_string(index);
   }
   Location nodeLoc(llvm::StringRef name) {
-    return NameLoc::get(StringAttr::get(&ctx, name), fileLoc);
+    return NameLoc::get(StringAttr::get(&ctx, escapeControlCharacters(name)),
+                        fileLoc);
   }
 
   Type convertElementType(int32_t onnxType);
@@ -140,6 +141,14 @@ Type GraphImporter::convertElementType(int32_t onnxType) {
   }
 }
 
+namespace {
+/// The largest rank and the largest tensor (in bytes) the importer accepts.
+constexpr int kMaxTensorRank = 64;
+constexpr uint64_t kMaxTensorBytes = uint64_t(1) << 40;
+
+std::string shapeString(llvm::ArrayRef<int64_t> dims);
+} // namespace
+
 Type GraphImporter::convertType(const onnx::TypeProto &type, Location loc,
                                 const llvm::Twine &what) {
   if (!type.has_tensor_type()) {
@@ -156,19 +165,47 @@ Type GraphImporter::convertType(const onnx::TypeProto &type, Location loc,
   Type elementType = convertElementType(tensor.elem_type());
   if (!elementType) {
     emitError(loc) << what << " has unsupported element type "
-                   << onnx::TensorProto::DataType_Name(
-                          static_cast<onnx::TensorProto::DataType>(
-                              tensor.elem_type()))
+                   << (onnx::TensorProto::DataType_IsValid(tensor.elem_type())
+                           ? onnx::TensorProto::DataType_Name(
+                                 static_cast<onnx::TensorProto::DataType>(
+                                     tensor.elem_type()))
+                           : std::string("?"))
                    << " (" << tensor.elem_type() << ")";
     return {};
   }
   if (!tensor.has_shape())
     return UnrankedTensorType::get(elementType);
+  if (tensor.shape().dim_size() > kMaxTensorRank) {
+    emitError(loc) << what << " has rank " << tensor.shape().dim_size()
+                   << ", more than the importer's limit of " << kMaxTensorRank;
+    return {};
+  }
   SmallVector<int64_t> shape;
-  for (const onnx::TensorShapeProto::Dimension &dim : tensor.shape().dim())
-    shape.push_back(dim.has_dim_value() && dim.dim_value() >= 0
-                        ? dim.dim_value()
-                        : ShapedType::kDynamic);
+  for (const onnx::TensorShapeProto::Dimension &dim : tensor.shape().dim()) {
+    if (dim.has_dim_value() && dim.dim_value() < 0) {
+      emitError(loc) << what << " has a negative dimension (" << dim.dim_value()
+                     << ")";
+      return {};
+    }
+    shape.push_back(dim.has_dim_value() ? dim.dim_value()
+                                        : ShapedType::kDynamic);
+  }
+  // Bound the size of every tensor with a static shape: a product that
+  // overflows, or one that needs terabytes, is refused here rather than
+  // wherever a later stage first multiplies the dims.
+  size_t width = std::max<size_t>(rawElementWidth(tensor.elem_type()), 1);
+  uint64_t bytes = width;
+  for (int64_t d : shape) {
+    if (d == ShapedType::kDynamic)
+      continue;
+    if (d != 0 && bytes > kMaxTensorBytes / uint64_t(d)) {
+      emitError(loc) << what << " has shape " << shapeString(shape)
+                     << ", which would need more than "
+                     << (kMaxTensorBytes >> 30) << " GiB";
+      return {};
+    }
+    bytes *= uint64_t(d);
+  }
   return RankedTensorType::get(shape, elementType);
 }
 
@@ -207,9 +244,11 @@ ElementsAttr GraphImporter::convertTensor(const onnx::TensorProto &tensor,
   Type elementType = convertElementType(tensor.data_type());
   if (!elementType) {
     emitError(loc) << what << " has unsupported element type "
-                   << onnx::TensorProto::DataType_Name(
-                          static_cast<onnx::TensorProto::DataType>(
-                              tensor.data_type()))
+                   << (onnx::TensorProto::DataType_IsValid(tensor.data_type())
+                           ? onnx::TensorProto::DataType_Name(
+                                 static_cast<onnx::TensorProto::DataType>(
+                                     tensor.data_type()))
+                           : std::string("?"))
                    << " (" << tensor.data_type() << ")";
     return {};
   }
@@ -710,6 +749,38 @@ LogicalResult applyInputShapes(onnx::ModelProto &model,
   return success();
 }
 
+/// While the importer runs, rewrites every diagnostic whose text carries
+/// control characters or line separators (names taken from a damaged model)
+/// with those characters escaped, so that each error stays one line.
+class OneLineMessages {
+public:
+  explicit OneLineMessages(MLIRContext &ctx) : ctx(ctx) {
+    id = ctx.getDiagEngine().registerHandler(
+        [this](Diagnostic &diag) { return rewrite(diag); });
+  }
+  ~OneLineMessages() { ctx.getDiagEngine().eraseHandler(id); }
+
+private:
+  LogicalResult rewrite(Diagnostic &diag) {
+    if (reemitting)
+      return failure();
+    std::string text = diag.str();
+    std::string escaped = escapeControlCharacters(text);
+    if (escaped == text)
+      return failure(); // Let the next handler print it as it is.
+    reemitting = true;
+    Diagnostic clean(diag.getLocation(), diag.getSeverity());
+    clean << escaped;
+    ctx.getDiagEngine().emit(std::move(clean));
+    reemitting = false;
+    return success();
+  }
+
+  MLIRContext &ctx;
+  DiagnosticEngine::HandlerID id;
+  bool reemitting = false;
+};
+
 } // namespace
 
 OwningOpRef<ModuleOp> zellige::importONNXModel(MLIRContext &ctx,
@@ -718,6 +789,7 @@ OwningOpRef<ModuleOp> zellige::importONNXModel(MLIRContext &ctx,
                                                const ImportOptions &opts) {
   ctx.loadDialect<ONNX::ONNXDialect, func::FuncDialect>();
   Location fileLoc = FileLineColLoc::get(&ctx, path, 0, 0);
+  OneLineMessages oneLine(ctx);
 
   onnx::ModelProto model;
   std::string reason;
@@ -739,7 +811,8 @@ OwningOpRef<ModuleOp> zellige::importONNXModel(MLIRContext &ctx,
     std::string name = node.name().empty()
                            ? node.op_type() + "_" + std::to_string(index)
                            : node.name();
-    emitError(NameLoc::get(StringAttr::get(&ctx, name), fileLoc))
+    emitError(NameLoc::get(StringAttr::get(&ctx, escapeControlCharacters(name)),
+                           fileLoc))
         << "unsupported operator '" << node.op_type() << "' (domain '"
         << node.domain() << "', opset " << domainOpset << ") at node '" << name
         << "'";
@@ -792,16 +865,31 @@ OwningOpRef<ModuleOp> zellige::importONNXModel(MLIRContext &ctx,
     std::string name = node.name().empty() ? node.op_type() + "_" +
                                                  std::to_string(error.nodeIndex)
                                            : node.name();
-    emitError(NameLoc::get(StringAttr::get(&ctx, name), fileLoc))
+    emitError(NameLoc::get(StringAttr::get(&ctx, escapeControlCharacters(name)),
+                           fileLoc))
         << "node '" << name << "' (" << node.op_type()
         << "): " << error.message;
   };
 
   // libonnx trusts tensor sizes: check them (and refuse subgraphs) first.
+  // Undefined inputs and cycles are found here too, to name their node.
   {
     OpsetError error;
     if (!validateGraphData(model, error.message, error.nodeIndex)) {
       nodeError(error);
+      return nullptr;
+    }
+    // The checker would find these too, without naming the node: say it
+    // in the checker's words, located at the node.
+    if (!validateGraphTopology(model, error.message, error.nodeIndex)) {
+      const onnx::NodeProto &node = model.graph().node(error.nodeIndex);
+      std::string name =
+          node.name().empty()
+              ? node.op_type() + "_" + std::to_string(error.nodeIndex)
+              : node.name();
+      emitError(NameLoc::get(
+          StringAttr::get(&ctx, escapeControlCharacters(name)), fileLoc))
+          << "ONNX checker failed for '" << path << "': " << error.message;
       return nullptr;
     }
   }

@@ -5,7 +5,9 @@
 // the checker, shape inference, the version converter and schema queries.
 // They are compiled with exceptions enabled and turn every exception into an
 // error message, so the rest of the importer (built like LLVM, without
-// exceptions) never sees one.
+// exceptions) never sees one. The checker, shape inference and the version
+// converter run in a child process with a time limit, so that a crash or a
+// hang of libonnx on a hostile model is an error message too.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,6 +31,12 @@ struct SchemaArity {
   bool variadicInput = false;
   bool variadicOutput = false;
 };
+
+/// Whether the checker, shape inference and the version converter run in a
+/// child process (the default). The importer's fuzzer turns this off to run
+/// them in-process: it is many times faster, and a libonnx crash then shows
+/// up as a finding that the importer's own checks should catch first.
+void setLibraryIsolation(bool isolate);
 
 /// Looks up the default-domain schema of `opType` in force at `opset`.
 /// Returns false when libonnx has none (or only a deprecated one).

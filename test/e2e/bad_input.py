@@ -280,6 +280,163 @@ def undefined_tensor(ctx):
                                                 "dangling_add")])
 
 
+def _mlp_like(helper, T, nodes=None, x_dims=(2, 8), opset=17, inits=()):
+    """A small Relu/Add model; `nodes` replaces its nodes."""
+    x = helper.make_tensor_value_info("x", T.FLOAT, list(x_dims))
+    y = helper.make_tensor_value_info("y", T.FLOAT, None)
+    if nodes is None:
+        nodes = [helper.make_node("Relu", ["x"], ["r"], name="relu_node"),
+                 helper.make_node("Add", ["r", "x"], ["y"], name="add_node")]
+    graph = helper.make_graph(nodes, "hostile", [x], [y],
+                              initializer=list(inits))
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 8
+    return model
+
+
+def _compile_error(ctx, name, build, mentions=(), setup=None):
+    path = _model_with(ctx, name, build)
+    if setup:
+        setup(os.path.dirname(path))
+    expect_error(ctx, ["compile", path, "--target", "host", "-o",
+                       ctx.path("out.zlg")],
+                 [names_file(path)] + list(mentions))
+
+
+@case("compile.empty_onnx")
+def empty_onnx(ctx):
+    path = ctx.path("empty.onnx")
+    open(path, "wb").close()
+    expect_error(ctx, ["compile", path, "-o", ctx.path("out.zlg")],
+                 [names_file(path)])
+
+
+@case("compile.cycle")
+def cycle(ctx):
+    def build(helper, T):
+        return _mlp_like(helper, T, nodes=[
+            helper.make_node("Relu", ["y"], ["r"], name="cycle_relu"),
+            helper.make_node("Add", ["r", "x"], ["y"], name="cycle_add")])
+
+    _compile_error(ctx, "cycle.onnx", build,
+                   [names_token("node cycle_relu", "cycle_relu")])
+
+
+@case("compile.negative_dim")
+def negative_dim(ctx):
+    _compile_error(ctx, "negative_dim.onnx",
+                   lambda h, T: _mlp_like(h, T, x_dims=(2, -8)))
+
+
+@case("compile.overflowing_dims")
+def overflowing_dims(ctx):
+    # Each dim is valid; their product overflows int64.
+    _compile_error(ctx, "overflow_dims.onnx",
+                   lambda h, T: _mlp_like(h, T, x_dims=(2**31, 2**31, 2**31)))
+
+
+@case("compile.terabyte_dims")
+def terabyte_dims(ctx):
+    _compile_error(ctx, "terabyte_dims.onnx",
+                   lambda h, T: _mlp_like(h, T, x_dims=(2**20, 2**20, 2**4)))
+
+
+@case("compile.future_opset")
+def future_opset(ctx):
+    _compile_error(ctx, "future_opset.onnx",
+                   lambda h, T: _mlp_like(h, T, opset=999),
+                   [("the opset", r"999")])
+
+
+@case("compile.attribute_out_of_range")
+def attribute_out_of_range(ctx):
+    def build(helper, T):
+        return _mlp_like(helper, T, nodes=[
+            helper.make_node("Softmax", ["x"], ["y"], name="far_softmax",
+                             axis=2**40)])
+
+    _compile_error(ctx, "attr_range.onnx", build,
+                   [names_token("node far_softmax", "far_softmax")])
+
+
+def _weight_model(helper, T, weight):
+    return _mlp_like(helper, T, nodes=[
+        helper.make_node("Add", ["x", "w"], ["y"], name="weight_add")],
+        inits=[weight])
+
+
+@case("compile.short_initializer_raw")
+def short_initializer_raw(ctx):
+    def build(helper, T):
+        w = helper.make_tensor("w", T.FLOAT, [2, 8], b"\0" * 64, raw=True)
+        w.raw_data = w.raw_data[:60]
+        return _weight_model(helper, T, w)
+
+    _compile_error(ctx, "short_raw.onnx", build, [("tensor w", r"'w'")])
+
+
+@case("compile.short_initializer_typed")
+def short_initializer_typed(ctx):
+    def build(helper, T):
+        w = helper.make_tensor("w", T.FLOAT, [2, 8], [1.0] * 16)
+        del w.float_data[15:]
+        return _weight_model(helper, T, w)
+
+    _compile_error(ctx, "short_typed.onnx", build, [("tensor w", r"'w'")])
+
+
+def _external_case(ctx, name, location, extra=(), setup=None):
+    def build(helper, T):
+        w = helper.make_tensor("w", T.FLOAT, [2, 8], b"\0" * 64, raw=True)
+        w.ClearField("raw_data")
+        w.data_location = T.EXTERNAL
+        for key, value in (("location", location),) + tuple(extra):
+            entry = w.external_data.add()
+            entry.key, entry.value = key, value
+        return _weight_model(helper, T, w)
+
+    # Each external-data case gets its own folder, with a secret next to it.
+    folder = ctx.path(name)
+    os.makedirs(folder, exist_ok=True)
+    secret = ctx.path("secret.bin")
+    with open(secret, "wb") as f:
+        f.write(b"\1" * 64)
+    with open(os.path.join(folder, "w.bin"), "wb") as f:
+        f.write(b"\0" * 64)
+    _compile_error(ctx, os.path.join(name, "model.onnx"), build,
+                   [("tensor w", r"'w'")], setup)
+
+
+@case("compile.external_data_missing")
+def external_data_missing(ctx):
+    _external_case(ctx, "ext_missing", "nowhere.bin")
+
+
+@case("compile.external_data_absolute")
+def external_data_absolute(ctx):
+    _external_case(ctx, "ext_absolute", ctx.path("secret.bin"))
+
+
+@case("compile.external_data_dotdot")
+def external_data_dotdot(ctx):
+    _external_case(ctx, "ext_dotdot", "../secret.bin")
+
+
+@case("compile.external_data_symlink")
+def external_data_symlink(ctx):
+    _external_case(ctx, "ext_symlink", "link.bin",
+                   setup=lambda d: os.path.lexists(os.path.join(
+                       d, "link.bin")) or os.symlink(
+                           ctx.path("secret.bin"), os.path.join(d, "link.bin")))
+
+
+@case("compile.external_data_past_end")
+def external_data_past_end(ctx):
+    _external_case(ctx, "ext_past_end", "w.bin",
+                   (("offset", "32"), ("length", "64")))
+
+
 @case("run.wrong_input_name")
 def wrong_input_name(ctx):
     bundle, x = ctx.good_bundle()
