@@ -623,7 +623,9 @@ zellige::autotune::replayStrategies(ArrayRef<Measurement> rows,
   std::optional<Point> start;
   if (defaultRow) {
     start = Point();
-    for (auto &[name, value] : *parseKnobString(defaultRow->knobs))
+    // Named, so that it outlives the loop (a temporary would not).
+    auto defaultKnobs = parseKnobString(defaultRow->knobs);
+    for (auto &[name, value] : *defaultKnobs)
       start->push_back(value);
     for (auto [i, v] : llvm::enumerate(*start))
       knobs[i].initial = v;

@@ -50,7 +50,10 @@ typedef enum zlg_dtype {
   ZLG_DTYPE_U16 = 9,
   ZLG_DTYPE_U32 = 10,
   ZLG_DTYPE_U64 = 11,
-  ZLG_DTYPE_BOOL = 12
+  ZLG_DTYPE_BOOL = 12,
+  /* Not a type: makes the enum as wide as an int, so that any int value a
+     caller passes is a valid zlg_dtype to check (and refuse). */
+  ZLG_DTYPE_FORCE_INT = 0x7fffffff
 } zlg_dtype;
 
 typedef struct zlg_session zlg_session_t;

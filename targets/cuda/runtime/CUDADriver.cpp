@@ -107,7 +107,9 @@ struct CudaApi {
   CUresult (*cuDeviceGetCount)(int *);
   CUresult (*cuDeviceGet)(CUdevice *, int);
   CUresult (*cuDeviceGetName)(char *, int, CUdevice);
-  CUresult (*cuDeviceGetAttribute)(int *, CUdevice_attribute, CUdevice);
+  // The attribute is a CUdevice_attribute, passed as the int it is, so
+  // that the pointer's type does not depend on the enum's declaration.
+  CUresult (*cuDeviceGetAttribute)(int *, int, CUdevice);
   CUresult (*cuDeviceTotalMem)(size_t *, CUdevice); // cuDeviceTotalMem_v2
   CUresult (*cuDevicePrimaryCtxRetain)(CUcontext *, CUdevice);
   // cuDevicePrimaryCtxRelease_v2
@@ -352,7 +354,8 @@ Expected<DeviceProps> queryDevice(const CudaApi &api, unsigned ordinal) {
   };
 #undef ZLG_ATTRIBUTE
   for (const Attribute &a : attrs)
-    if (CUresult r = api.cuDeviceGetAttribute(a.out, a.attribute, p.device))
+    if (CUresult r =
+            api.cuDeviceGetAttribute(a.out, int(a.attribute), p.device))
       return makeError(formatv("cuDeviceGetAttribute({0}) failed: {1}", a.name,
                                resultName(api, r)));
   if (Error e = check(api, "cuDeviceTotalMem_v2",
