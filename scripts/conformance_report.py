@@ -11,7 +11,19 @@ per ONNX operator with its pass, fail and unsupported counts per target.
 import collections
 import json
 import os
+import re
 import sys
+
+
+def source_of(path):
+    """'' for Debian's libonnx-testdata, else 'onnx X.Y.Z' when the path
+    names an onnx release (the sdist's onnx/backend/test/data), else the
+    folder's parent path."""
+    if "libonnx-testdata" in path:
+        return ""
+    m = re.search(r"onnx-(\d+\.\d+(?:\.\d+)?)", path)
+    return "onnx " + m.group(1) if m else os.path.dirname(
+        os.path.normpath(path))
 
 
 def main(argv):
@@ -24,6 +36,9 @@ def main(argv):
         with open(path) as f:
             data = json.load(f)
         folder = os.path.basename(os.path.normpath(data["dirs"][0]))
+        source = source_of(data["dirs"][0])
+        if source:
+            folder += " (%s)" % source
         target = data["target"] + (" (compile only)" if data.get(
             "compile_only") else "")
         runs.append((folder, target, data))
@@ -41,6 +56,14 @@ def main(argv):
              "Every number comes from code Zellige generated and the target's "
              "device ran (compile-only runs assemble every kernel with the "
              "vendor's checker instead). Tolerance: rtol 1e-3, atol 1e-7.", "",
+             "Test data: folders without a suffix are Debian's "
+             "libonnx-testdata (`/usr/share/libonnx-testdata/data`, opsets "
+             "up to 17); a suffix such as `(onnx 1.20.0)` marks the backend "
+             "test data of that onnx release, from its source distribution "
+             "on PyPI (`scripts/fetch_onnx_testdata.sh`; the wheels no "
+             "longer ship the node tests). Skipped tests are unsupported: "
+             "an op, a type or a feature the compiler refuses with a "
+             "message naming it.", "",
              "## Summary (passed / failed / skipped)", "",
              "| folder | " + " | ".join(targets) + " |",
              "|---|" + "---|" * len(targets)]
@@ -59,9 +82,14 @@ def main(argv):
 
     per_op = collections.defaultdict(lambda: collections.defaultdict(
         collections.Counter))
+    columns = []
     for folder, target, d in runs:
-        if folder != "node":
+        if folder != "node" and not folder.startswith("node ("):
             continue
+        if folder != "node":
+            target += ", " + folder[len("node ("):-1] + " data"
+        if target not in columns:
+            columns.append(target)
         for r in d["results"]:
             op = r.get("op") or "?"
             status = r["status"]
@@ -70,11 +98,13 @@ def main(argv):
             per_op[op][target][key] += 1
     if per_op:
         lines += ["", "## Node tests per operator (pass / fail / unsupported)",
-                  "", "| operator | " + " | ".join(targets) + " |",
-                  "|---|" + "---|" * len(targets)]
+                  "", "Debian's libonnx-testdata unless a column names "
+                  "another source.", "",
+                  "| operator | " + " | ".join(columns) + " |",
+                  "|---|" + "---|" * len(columns)]
         for op in sorted(per_op):
             cells = []
-            for target in targets:
+            for target in columns:
                 c = per_op[op].get(target)
                 cells.append("%d / %d / %d" % (c["pass"], c["fail"],
                                                c["unsupported"])

@@ -212,7 +212,10 @@ std::optional<std::string> compare(const HostTensor &got,
 bool isUnsupported(StringRef message) {
   return message.contains("unsupported") || message.contains("not supported") ||
          message.contains("does not support") ||
-         message.contains("cannot import opset");
+         message.contains("cannot import opset") ||
+         // The importer refuses an op's newer form or a newer opset.
+         message.contains("cannot be expressed at opset") ||
+         message.contains("newer than the newest the importer knows");
 }
 
 /// The device that runs `target`'s executables.
