@@ -58,7 +58,7 @@ def main(argv):
              "vendor's checker instead). Tolerance: rtol 1e-3, atol 1e-7.", "",
              "Test data: folders without a suffix are Debian's "
              "libonnx-testdata (`/usr/share/libonnx-testdata/data`, opsets "
-             "up to 17); a suffix such as `(onnx 1.20.0)` marks the backend "
+             "up to 17); a suffix such as `(onnx 1.18.0)` marks the backend "
              "test data of that onnx release, from its source distribution "
              "on PyPI (`scripts/fetch_onnx_testdata.sh`; the wheels no "
              "longer ship the node tests). Skipped tests are unsupported: "
