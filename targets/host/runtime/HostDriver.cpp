@@ -18,6 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "targets/host/runtime/KernelCall.h"
 #include "zellige/Runtime/HAL.h"
 #include "zellige/Runtime/ThreadPool.h"
 
@@ -123,7 +124,7 @@ Expected<std::unique_ptr<HostBuffer>> allocateHost(uint64_t size) {
 // Executables
 //===----------------------------------------------------------------------===//
 
-using KernelFn = void (*)(void **bindings, int64_t workgroupId);
+using host::KernelFn;
 
 class HostExecutable final : public hal::Executable {
 public:
@@ -156,7 +157,8 @@ public:
     }
     KernelFn fn = k.fn;
     void **args = ptrs.data();
-    pool.parallelFor(total, [fn, args](int64_t id) { fn(args, id); });
+    pool.parallelFor(
+        total, [fn, args](int64_t id) { host::callHostKernel(fn, args, id); });
     return Error::success();
   }
 
