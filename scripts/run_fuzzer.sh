@@ -12,6 +12,10 @@
 #
 # Usage: scripts/run_fuzzer.sh [SECONDS] [extra libFuzzer flags]
 #   SECONDS   -max_total_time (default 60)
+#   FUZZ_SEED=N  libFuzzer's -seed (default 1, so that a CI run is
+#                repeatable: the same build explores the same inputs; set
+#                FUZZ_SEED=0 for a fresh random seed in longer campaigns)
+#   FUZZ_RUNS=N  stop after N inputs (default 20000; -1: no limit)
 #   JOBS=N    build parallelism (default: nproc)
 #   NICE=N    build under `nice -n N` (default 0)
 set -euo pipefail
@@ -51,6 +55,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 echo "== fuzz for ${SECONDS_TO_RUN} s"
 status=0
 "$BUILD/bin/zellige-import-fuzzer" "$FUZZ/corpus" "$FUZZ/seeds" \
+  -seed="${FUZZ_SEED:-1}" -runs="${FUZZ_RUNS:-20000}" \
   -max_total_time="$SECONDS_TO_RUN" -timeout=10 -rss_limit_mb=4096 \
   -max_len=262144 -print_final_stats=1 \
   -artifact_prefix="$FUZZ/artifacts/" "$@" || status=$?

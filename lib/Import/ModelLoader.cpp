@@ -23,6 +23,7 @@
 
 #include <climits>
 #include <cstdint>
+#include <map>
 
 using namespace zellige::import_detail;
 
@@ -431,6 +432,51 @@ bool validateAttributeRange(const onnx::NodeProto &node,
   }
   return true;
 }
+/// The ranks the graph declares for its values: inputs, value_info, outputs
+/// (where they have a shape) and initializers.
+std::map<std::string, int> declaredRanks(const onnx::GraphProto &graph) {
+  std::map<std::string, int> ranks;
+  auto add = [&](const onnx::ValueInfoProto &v) {
+    if (v.type().has_tensor_type() && v.type().tensor_type().has_shape())
+      ranks[v.name()] = v.type().tensor_type().shape().dim_size();
+  };
+  for (const onnx::ValueInfoProto &v : graph.input())
+    add(v);
+  for (const onnx::ValueInfoProto &v : graph.value_info())
+    add(v);
+  for (const onnx::ValueInfoProto &v : graph.output())
+    add(v);
+  for (const onnx::TensorProto &t : graph.initializer())
+    ranks[t.name()] = t.dims_size();
+  return ranks;
+}
+
+/// Refuses a convolution whose data and weight ranks differ or are below 3:
+/// libonnx's shape inference indexes the weight's dims by the data's rank
+/// without checking (a SEGV in convTransposeShapeInference).
+bool validateConvolutionRanks(const onnx::NodeProto &node,
+                              const std::map<std::string, int> &ranks,
+                              std::string &error) {
+  llvm::StringRef op = node.op_type();
+  if ((op != "Conv" && op != "ConvTranspose" && op != "ConvInteger" &&
+       op != "QLinearConv" && op != "DeformConv") ||
+      node.input_size() < 2)
+    return true;
+  // QLinearConv takes (x, x_scale, x_zero_point, w, ...).
+  int wIndex = op == "QLinearConv" ? 3 : 1;
+  if (node.input_size() <= wIndex)
+    return true;
+  auto x = ranks.find(node.input(0)), w = ranks.find(node.input(wIndex));
+  if (x == ranks.end() || w == ranks.end())
+    return true;
+  if (x->second == w->second && x->second >= 3)
+    return true;
+  error = "weight '" + node.input(wIndex) + "' has rank " +
+          std::to_string(w->second) + " and input '" + node.input(0) +
+          "' rank " + std::to_string(x->second) +
+          "; a convolution needs both of one rank, at least 3";
+  return false;
+}
 } // namespace
 
 bool zellige::import_detail::validateGraphData(const onnx::ModelProto &model,
@@ -447,8 +493,11 @@ bool zellige::import_detail::validateGraphData(const onnx::ModelProto &model,
     if (!validateTensorData(tensor, "initializer '" + tensor.name() + "'",
                             error))
       return false;
+  std::map<std::string, int> ranks = declaredRanks(graph);
   for (int i = 0, e = graph.node_size(); i < e; ++i) {
     nodeIndex = i;
+    if (!validateConvolutionRanks(graph.node(i), ranks, error))
+      return false;
     for (const onnx::AttributeProto &attr : graph.node(i).attribute()) {
       if (attr.has_g() || attr.graphs_size() > 0 ||
           attr.type() == onnx::AttributeProto::GRAPH ||

@@ -360,6 +360,22 @@ def attribute_out_of_range(ctx):
                    [names_token("node far_softmax", "far_softmax")])
 
 
+@case("compile.convolution_rank_mismatch")
+def convolution_rank_mismatch(ctx):
+    # Found by the fuzzer: libonnx's ConvTranspose shape inference reads the
+    # weight's dims by the input's rank, past a rank-2 weight.
+    def build(helper, T):
+        w = helper.make_tensor("w", T.FLOAT, [1, 2], [0.5, 0.25])
+        return _mlp_like(helper, T, x_dims=(1, 1, 3, 4, 5), inits=[w], nodes=[
+            helper.make_node("ConvTranspose", ["x", "w"], ["y"],
+                             name="short_weight_convt")])
+
+    _compile_error(ctx, "conv_rank.onnx", build,
+                   [names_token("node short_weight_convt",
+                                "short_weight_convt"),
+                    ("the ranks", r"rank 2")])
+
+
 def _weight_model(helper, T, weight):
     return _mlp_like(helper, T, nodes=[
         helper.make_node("Add", ["x", "w"], ["y"], name="weight_add")],
