@@ -9,6 +9,7 @@
 
 #include "zellige/Runtime/TensorIO.h"
 
+#include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
@@ -562,3 +563,30 @@ Expected<HostTensor> readTensorFile(StringRef path) {
 }
 
 } // namespace zellige
+
+std::optional<std::vector<double>> zellige::asDoubles(const HostTensor &t) {
+  std::vector<double> out;
+  auto half = [](uint16_t bits, const fltSemantics &sem) {
+    return APFloat(sem, APInt(16, bits)).convertToDouble();
+  };
+  switch (t.dtype) {
+  case DType::F32:
+    for (float v : t.values<float>())
+      out.push_back(v);
+    return out;
+  case DType::F64:
+    for (double v : t.values<double>())
+      out.push_back(v);
+    return out;
+  case DType::F16:
+    for (uint16_t v : t.values<uint16_t>())
+      out.push_back(half(v, APFloat::IEEEhalf()));
+    return out;
+  case DType::BF16:
+    for (uint16_t v : t.values<uint16_t>())
+      out.push_back(half(v, APFloat::BFloat()));
+    return out;
+  default:
+    return std::nullopt;
+  }
+}

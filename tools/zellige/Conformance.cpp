@@ -137,35 +137,6 @@ void describeModel(StringRef path, Result &r) {
       r.opset = opset.version();
 }
 
-/// Every element of `t` as a double (NaN kept), or nullopt for types that
-/// are compared bytewise.
-std::optional<std::vector<double>> asDoubles(const HostTensor &t) {
-  std::vector<double> out;
-  auto half = [](uint16_t bits, const fltSemantics &sem) {
-    return APFloat(sem, APInt(16, bits)).convertToDouble();
-  };
-  switch (t.dtype) {
-  case DType::F32:
-    for (float v : t.values<float>())
-      out.push_back(v);
-    return out;
-  case DType::F64:
-    for (double v : t.values<double>())
-      out.push_back(v);
-    return out;
-  case DType::F16:
-    for (uint16_t v : t.values<uint16_t>())
-      out.push_back(half(v, APFloat::IEEEhalf()));
-    return out;
-  case DType::BF16:
-    for (uint16_t v : t.values<uint16_t>())
-      out.push_back(half(v, APFloat::BFloat()));
-    return out;
-  default:
-    return std::nullopt;
-  }
-}
-
 /// Compares `got` with `want`; sets `maxError` and returns a message on a
 /// mismatch.
 std::optional<std::string> compare(const HostTensor &got,

@@ -18,6 +18,9 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <optional>
+#include <vector>
+
 namespace zellige {
 
 /// Reads a .npy file. Types: f16 f32 f64 i8 i16 i32 i64 u8 u16 u32 u64 bool.
@@ -41,6 +44,11 @@ llvm::Expected<HostTensor> readTensorProto(llvm::StringRef path);
 
 /// Reads `path` as .npy when it ends in ".npy", else as a TensorProto.
 llvm::Expected<HostTensor> readTensorFile(llvm::StringRef path);
+
+/// Every element of a floating-point tensor (f32, f64, f16, bf16) as a
+/// double, NaN kept, for comparing outputs with a tolerance; nullopt for
+/// other dtypes, which are compared bytewise.
+std::optional<std::vector<double>> asDoubles(const HostTensor &tensor);
 
 } // namespace zellige
 
