@@ -20,6 +20,7 @@
 
 #include "onnx/onnx_pb.h"
 
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -589,4 +590,22 @@ std::optional<std::vector<double>> zellige::asDoubles(const HostTensor &t) {
   default:
     return std::nullopt;
   }
+}
+
+zellige::ToleranceCheck zellige::checkTolerance(ArrayRef<double> got,
+                                                ArrayRef<double> want,
+                                                double rtol, double atol) {
+  ToleranceCheck r;
+  for (size_t i = 0; i < got.size() && i < want.size(); ++i) {
+    double x = got[i], y = want[i];
+    if ((std::isnan(x) && std::isnan(y)) || x == y)
+      continue;
+    double err = std::fabs(x - y);
+    if (std::isnan(err))
+      err = INFINITY;
+    r.maxError = std::max(r.maxError, err);
+    if (!(err <= atol + rtol * std::fabs(y)) && r.mismatches++ == 0)
+      r.first = i;
+  }
+  return r;
 }

@@ -18,6 +18,8 @@
 
 #include "gtest/gtest.h"
 
+#include <cmath>
+
 #include <cstring>
 #include <fstream>
 
@@ -347,6 +349,20 @@ TEST(TensorProtoTest, Errors) {
   writeBytes(garbage, "\xff\xff\xff\xff not a protobuf");
   EXPECT_EQ(toString(readTensorProto(garbage).takeError()),
             garbage + ": not a valid ONNX TensorProto");
+}
+
+TEST(ToleranceTest, CountsElementsOutOfTolerance) {
+  double nan = std::nan(""), inf = INFINITY;
+  std::vector<double> want = {1.0, 2.0, nan, inf, 100.0, 0.0};
+  std::vector<double> got = {1.0005, 2.1, nan, inf, 100.05, nan};
+  ToleranceCheck c = checkTolerance(got, want, 1e-3, 1e-5);
+  // 2.1 against 2.0 and NaN against 0 are out; the rest are within.
+  EXPECT_EQ(c.mismatches, 2u);
+  EXPECT_EQ(c.first, 1u);
+  EXPECT_TRUE(std::isinf(c.maxError));
+  EXPECT_EQ(checkTolerance(want, want, 1e-3, 0).mismatches, 0u);
+  std::vector<double> off = {1.0, 2.0};
+  EXPECT_EQ(checkTolerance(off, {1.0, 2.00001}, 0, 1e-7).mismatches, 1u);
 }
 
 } // namespace

@@ -262,24 +262,12 @@ std::optional<std::string> compare(const HostTensor &got,
       return formatv("output '{0}': values differ", got.name).str();
     return std::nullopt;
   }
-  size_t bad = 0, first = 0;
-  double maxError = 0;
-  for (size_t i = 0; i < a->size(); ++i) {
-    double x = (*a)[i], y = (*b)[i];
-    if ((std::isnan(x) && std::isnan(y)) || x == y)
-      continue;
-    double err = std::fabs(x - y);
-    if (std::isnan(err))
-      err = INFINITY;
-    maxError = std::max(maxError, err);
-    if (!(err <= kAtol + kRtol * std::fabs(y)) && bad++ == 0)
-      first = i;
-  }
-  if (bad)
+  ToleranceCheck check = checkTolerance(*a, *b, kRtol, kAtol);
+  if (check.mismatches)
     return formatv("output '{0}': {1} of {2} elements differ from the default "
                    "schedule (max abs error {3:e}; first at {4}: {5} vs {6})",
-                   got.name, bad, a->size(), maxError, first, (*a)[first],
-                   (*b)[first])
+                   got.name, check.mismatches, a->size(), check.maxError,
+                   check.first, (*a)[check.first], (*b)[check.first])
         .str();
   return std::nullopt;
 }

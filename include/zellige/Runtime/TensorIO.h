@@ -50,6 +50,18 @@ llvm::Expected<HostTensor> readTensorFile(llvm::StringRef path);
 /// other dtypes, which are compared bytewise.
 std::optional<std::vector<double>> asDoubles(const HostTensor &tensor);
 
+/// How `got` differs from `want` (of one size) element by element at
+/// tolerance |got - want| <= atol + rtol * |want|; equal values and NaN
+/// against NaN match.
+struct ToleranceCheck {
+  size_t mismatches = 0; ///< Elements out of tolerance.
+  size_t first = 0;      ///< Index of the first one.
+  double maxError = 0;   ///< Largest |got - want| (infinity for NaN).
+};
+ToleranceCheck checkTolerance(llvm::ArrayRef<double> got,
+                              llvm::ArrayRef<double> want, double rtol,
+                              double atol);
+
 } // namespace zellige
 
 #endif // ZELLIGE_RUNTIME_TENSORIO_H
