@@ -12,6 +12,7 @@
 
 #include "zellige/Import/ONNXImporter.h"
 
+#include "GraphImporter.h"
 #include "ModelLoader.h"
 #include "ONNXLibrary.h"
 #include "OpsetUpgrade.h"
@@ -41,62 +42,6 @@
 using namespace mlir;
 using namespace zellige;
 using namespace zellige::import_detail;
-
-namespace {
-
-/// Builds the module for one checked, shape-inferred model.
-class GraphImporter {
-public:
-  GraphImporter(MLIRContext &ctx, llvm::StringRef path, int64_t sourceOpset)
-      : ctx(ctx), builder(&ctx), path(path.str()),
-        fileLoc(FileLineColLoc::get(&ctx, path, 0, 0)),
-        sourceOpset(sourceOpset) {}
-
-  OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model);
-
-private:
-  /// A node's name for messages and locations: its name, or
-  /// "<OpType>_<index>" when it has none.
-  std::string nodeName(const onnx::NodeProto &node, int index) const {
-    if (!node.name().empty())
-      return node.name();
-    return node.op_type() + "_" + std::to_string(index);
-  }
-  Location nodeLoc(llvm::StringRef name) {
-    return NameLoc::get(StringAttr::get(&ctx, escapeControlCharacters(name)),
-                        fileLoc);
-  }
-
-  Type convertElementType(int32_t onnxType);
-  /// Converts a value's ONNX type; null (after an error at `loc`) when it is
-  /// not a tensor type the dialect knows.
-  Type convertType(const onnx::TypeProto &type, Location loc,
-                   const llvm::Twine &what);
-  /// Converts a tensor to an elements attribute, checking its data size.
-  ElementsAttr convertTensor(const onnx::TensorProto &tensor, Location loc,
-                             const llvm::Twine &what);
-  /// Converts one node attribute; null after an error.
-  Attribute convertAttribute(const onnx::AttributeProto &attr, Location loc,
-                             const llvm::Twine &prefix);
-
-  LogicalResult importNode(const onnx::NodeProto &node, int index);
-  LogicalResult importConstantNode(const onnx::NodeProto &node, Location loc,
-                                   const std::string &prefix);
-  /// Verifies `op` and re-emits its verifier's errors prefixed with the node.
-  LogicalResult verifyNodeOp(Operation *op, const std::string &prefix);
-  Value getNoValue();
-
-  MLIRContext &ctx;
-  OpBuilder builder;
-  std::string path;
-  Location fileLoc;
-  int64_t sourceOpset;
-  Block *entryBlock = nullptr;
-  Value noValue;
-  llvm::StringMap<Value> values;
-  /// The type of each named value, from shape inference and the graph.
-  llvm::StringMap<const onnx::TypeProto *> valueTypes;
-};
 
 Type GraphImporter::convertElementType(int32_t onnxType) {
   auto sint = [&](unsigned w) { return IntegerType::get(&ctx, w); };
@@ -415,6 +360,91 @@ Attribute GraphImporter::convertAttribute(const onnx::AttributeProto &attr,
   }
 }
 
+std::string GraphImporter::nodeName(const onnx::NodeProto &node,
+                                    int index) const {
+  if (!node.name().empty())
+    return node.name();
+  return node.op_type() + "_" + std::to_string(index);
+}
+
+Location GraphImporter::nodeLoc(llvm::StringRef name) {
+  return NameLoc::get(StringAttr::get(&ctx, escapeControlCharacters(name)),
+                      fileLoc);
+}
+
+Value GraphImporter::createOp(StringRef opType, ValueRange operands,
+                              Type resultType, ArrayRef<NamedAttribute> attrs,
+                              Location loc, const std::string &prefix) {
+  std::optional<RegisteredOperationName> registered =
+      RegisteredOperationName::lookup(("onnx." + opType).str(), &ctx);
+  if (!registered) {
+    emitError(loc) << prefix << "the expansion needs operator '" << opType
+                   << "', which the dialect does not have";
+    return {};
+  }
+  OperationState state(loc, *registered);
+  state.addOperands(operands);
+  state.addTypes(resultType);
+  state.addAttributes(attrs);
+  Operation *op = builder.create(state);
+  if (failed(verifyNodeOp(op, prefix)))
+    return {};
+  return op->getResult(0);
+}
+
+Value GraphImporter::createI64Constant(ArrayRef<int64_t> ints, bool scalar,
+                                       Location loc) {
+  auto type = scalar ? RankedTensorType::get({}, builder.getI64Type())
+                     : RankedTensorType::get({int64_t(ints.size())},
+                                             builder.getI64Type());
+  auto value = DenseElementsAttr::get(type, ints);
+  return ONNX::ConstantOp::create(builder, loc, type, nullptr, value, nullptr,
+                                  nullptr, nullptr, nullptr, nullptr, nullptr)
+      .getResult();
+}
+
+Value GraphImporter::createSplat(RankedTensorType type, double value,
+                                 Location loc) {
+  Type elementType = type.getElementType();
+  Attribute element;
+  if (isa<FloatType>(elementType))
+    element = builder.getFloatAttr(elementType, value);
+  else
+    element = builder.getIntegerAttr(elementType, int64_t(value));
+  auto attr = DenseElementsAttr::get(type, element);
+  return ONNX::ConstantOp::create(builder, loc, type, nullptr, attr, nullptr,
+                                  nullptr, nullptr, nullptr, nullptr, nullptr)
+      .getResult();
+}
+
+std::optional<SmallVector<int64_t>>
+GraphImporter::getConstantInts(Value value) {
+  auto constant = value.getDefiningOp<ONNX::ConstantOp>();
+  if (!constant || !constant.getValue())
+    return std::nullopt;
+  auto dense = dyn_cast<DenseIntElementsAttr>(*constant.getValue());
+  if (!dense)
+    return std::nullopt;
+  SmallVector<int64_t> ints;
+  for (const APInt &v : dense.getValues<APInt>())
+    ints.push_back(v.getSExtValue());
+  return ints;
+}
+
+Value GraphImporter::lookupValue(const std::string &name, Location loc,
+                                 const std::string &prefix) {
+  auto it = values.find(name);
+  if (it != values.end())
+    return it->second;
+  if (sequences.contains(name))
+    emitError(loc) << prefix << "input '" << name
+                   << "' is a sequence, which this operator cannot take (only "
+                      "the sequence operators take sequences)";
+  else
+    emitError(loc) << prefix << "input '" << name << "' is not defined";
+  return {};
+}
+
 Value GraphImporter::getNoValue() {
   if (!noValue) {
     OpBuilder::InsertionGuard guard(builder);
@@ -515,10 +545,14 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                    << ") at node '" << name << "'";
     return failure();
   };
+  if (node.domain() == "ai.onnx.preview.training" && opType == "Gradient")
+    return importGradientNode(node, loc, prefix);
   if (!node.domain().empty() && node.domain() != "ai.onnx")
     return unsupported();
   if (opType == "Constant")
     return importConstantNode(node, loc, prefix);
+  if (isSequenceOperator(opType))
+    return importSequenceNode(node, loc, prefix);
 
   std::string opName = "onnx." + opType;
   std::optional<RegisteredOperationName> registered =
@@ -536,12 +570,10 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       operands.push_back(getNoValue());
       continue;
     }
-    auto it = values.find(input);
-    if (it == values.end()) {
-      emitError(loc) << prefix << "input '" << input << "' is not defined";
+    Value operand = lookupValue(input, loc, prefix);
+    if (!operand)
       return failure();
-    }
-    operands.push_back(it->second);
+    operands.push_back(operand);
   }
   size_t fixedInputs =
       arity.variadicInput ? arity.numInputs - 1 : arity.numInputs;
@@ -660,6 +692,12 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
   SmallVector<Type> resultTypes;
   for (const onnx::ValueInfoProto &vi : graph.output()) {
     auto it = values.find(vi.name());
+    if (it == values.end() && sequences.contains(vi.name())) {
+      emitError(fileLoc) << "graph output '" << vi.name()
+                         << "' is a sequence; the compiled model's outputs "
+                            "must be tensors";
+      return nullptr;
+    }
     if (it == values.end()) {
       emitError(fileLoc) << "graph output '" << vi.name()
                          << "' is not produced by any node, input or "
@@ -678,6 +716,8 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
     return nullptr;
   return module;
 }
+
+namespace {
 
 /// Checks what libonnx's checker leaves out but its graph IR (used by the
 /// version converter) relies on: every graph output names a value.
@@ -806,6 +846,11 @@ OwningOpRef<ModuleOp> zellige::importONNXModel(MLIRContext &ctx,
   auto isDefaultDomain = [](const onnx::NodeProto &node) {
     return node.domain().empty() || node.domain() == "ai.onnx";
   };
+  // The training domain's Gradient is expanded by the importer.
+  auto isGradient = [](const onnx::NodeProto &node) {
+    return node.domain() == "ai.onnx.preview.training" &&
+           node.op_type() == "Gradient";
+  };
   auto unsupportedNode = [&](int index, int64_t domainOpset) {
     const onnx::NodeProto &node = model.graph().node(index);
     std::string name = node.name().empty()
@@ -819,7 +864,7 @@ OwningOpRef<ModuleOp> zellige::importONNXModel(MLIRContext &ctx,
   };
   for (int i = 0, e = model.graph().node_size(); i < e; ++i) {
     const onnx::NodeProto &node = model.graph().node(i);
-    if (isDefaultDomain(node))
+    if (isDefaultDomain(node) || isGradient(node))
       continue;
     int64_t domainOpset = 0;
     for (const onnx::OperatorSetIdProto &id : model.opset_import())
@@ -840,7 +885,8 @@ OwningOpRef<ModuleOp> zellige::importONNXModel(MLIRContext &ctx,
     return nullptr;
   }
   for (int i = 0, e = model.graph().node_size(); i < e; ++i)
-    if (!isExpandedNewOperator(model.graph().node(i).op_type(), opset) &&
+    if (!isGradient(model.graph().node(i)) &&
+        !isExpandedNewOperator(model.graph().node(i).op_type(), opset) &&
         !lookupSchema(model.graph().node(i).op_type(),
                       std::min(opset, kCanonicalONNXOpset))) {
       unsupportedNode(i, opset);

@@ -432,8 +432,126 @@ def new_op(path):
     save(model(g, 18, ir_version=9), path)
 
 
+def sequences(path):
+    """Sequence operators whose positions are constants: construct, insert,
+    erase, at, length, split-to-sequence and concat-from-sequence."""
+    f = TensorProto.FLOAT
+    a = helper.make_tensor_value_info("a", f, [2, 3])
+    b = helper.make_tensor_value_info("b", f, [1, 3])
+    outs = [helper.make_tensor_value_info("at", f, [1, 3]),
+            helper.make_tensor_value_info("len", TensorProto.INT64, []),
+            helper.make_tensor_value_info("cat", f, [5, 3]),
+            helper.make_tensor_value_info("stack", f, [2, 3, 3])]
+    inits = [numpy_helper.from_array(np.array(v, dtype=np.int64), n)
+             for n, v in (("p0", 0), ("pm1", -1), ("p1", 1))]
+    nodes = [
+        helper.make_node("SequenceConstruct", ["a"], ["s1"], name="construct"),
+        helper.make_node("SequenceInsert", ["s1", "b", "p0"], ["s2"],
+                         name="insert_front"),
+        helper.make_node("SequenceInsert", ["s2", "a"], ["s3"],
+                         name="insert_back"),
+        helper.make_node("SequenceErase", ["s3", "pm1"], ["s4"], name="erase"),
+        helper.make_node("SequenceAt", ["s4", "p0"], ["at"], name="at"),
+        helper.make_node("SequenceLength", ["s3"], ["len"], name="length"),
+        helper.make_node("ConcatFromSequence", ["s3"], ["cat"], axis=0,
+                         name="concat"),
+        helper.make_node("SplitToSequence", ["a"], ["rows"], axis=1,
+                         keepdims=0, name="split"),
+        helper.make_node("SequenceErase", ["rows", "p1"], ["two"],
+                         name="erase_row"),
+        helper.make_node("SequenceInsert", ["two", "a", "p1"], ["mixed"],
+                         name="insert_mid"),
+        helper.make_node("SequenceEmpty", [], ["empty"], name="empty"),
+        helper.make_node("SequenceInsert", ["empty", "a"], ["one"],
+                         name="insert_one"),
+        helper.make_node("SequenceInsert", ["one", "a"], ["pair"],
+                         name="insert_two"),
+        helper.make_node("SequenceInsert", ["pair", "a"], ["three"],
+                         name="insert_three"),
+        helper.make_node("ConcatFromSequence", ["three"], ["stack"], axis=-1,
+                         new_axis=1, name="stack"),
+    ]
+    save(model(helper.make_graph(nodes, "sequences", [a, b], outs, inits),
+               12), path)
+
+
+def sequence_runtime_position(path):
+    """SequenceAt whose position is a graph input (known only at run time)."""
+    f = TensorProto.FLOAT
+    a = helper.make_tensor_value_info("a", f, [2, 3])
+    pos = helper.make_tensor_value_info("pos", TensorProto.INT64, [])
+    out = helper.make_tensor_value_info("out", f, [2, 3])
+    nodes = [helper.make_node("SequenceConstruct", ["a", "a"], ["s"]),
+             helper.make_node("SequenceAt", ["s", "pos"], ["out"],
+                              name="pick")]
+    save(model(helper.make_graph(nodes, "g", [a, pos], [out]), 12), path)
+
+
+def sequence_output(path):
+    """A graph whose output is a sequence."""
+    f = TensorProto.FLOAT
+    a = helper.make_tensor_value_info("a", f, [2, 3])
+    out = helper.make_tensor_sequence_value_info("s", f, [2, 3])
+    nodes = [helper.make_node("SequenceConstruct", ["a", "a"], ["s"])]
+    save(model(helper.make_graph(nodes, "g", [a], [out]), 12), path)
+
+
+def sequence_bad_position(path):
+    """SequenceErase at a constant position past the end."""
+    f = TensorProto.FLOAT
+    a = helper.make_tensor_value_info("a", f, [2, 3])
+    out = helper.make_tensor_value_info("n", TensorProto.INT64, [])
+    pos = numpy_helper.from_array(np.array(5, dtype=np.int64), "pos")
+    nodes = [helper.make_node("SequenceConstruct", ["a", "a"], ["s"]),
+             helper.make_node("SequenceErase", ["s", "pos"], ["t"],
+                              name="erase_far"),
+             helper.make_node("SequenceLength", ["t"], ["n"])]
+    save(model(helper.make_graph(nodes, "g", [a], [out], [pos]), 12), path)
+
+
+def gradient(kind):
+    """Gradient (ai.onnx.preview.training) of y = sum-free expressions:
+    "mlp": y = Sigmoid(x @ w + b) * x2, with b broadcast over rows;
+    "softmax": y = Softmax(x), which has no derivative rule."""
+    def build(path):
+        f = TensorProto.FLOAT
+        x = helper.make_tensor_value_info("x", f, [2, 3])
+        w = helper.make_tensor_value_info("w", f, [3, 4])
+        b = helper.make_tensor_value_info("b", f, [4])
+        x2 = helper.make_tensor_value_info("x2", f, [2, 4])
+        if kind == "mlp":
+            nodes = [helper.make_node("MatMul", ["x", "w"], ["xw"]),
+                     helper.make_node("Add", ["xw", "b"], ["z"]),
+                     helper.make_node("Sigmoid", ["z"], ["s"]),
+                     helper.make_node("Mul", ["s", "x2"], ["y"])]
+            xs = ["x", "w", "b"]
+            ins = [x, w, b, x2]
+        else:
+            nodes = [helper.make_node("Softmax", ["x"], ["y"],
+                                      name="soft")]
+            xs = ["x"]
+            ins = [x]
+        nodes.append(helper.make_node(
+            "Gradient", xs, ["d_" + n for n in xs], xs=xs, y="y",
+            domain="ai.onnx.preview.training", name="grad"))
+        outs = [helper.make_tensor_value_info("d_" + n, f, None) for n in xs]
+        m = helper.make_model(
+            helper.make_graph(nodes, "g", ins, outs),
+            opset_imports=[helper.make_opsetid("", 12),
+                           helper.make_opsetid("ai.onnx.preview.training", 1)])
+        m.ir_version = 7
+        save(m, path)
+    return build
+
+
 KINDS.update({
     "initializers": initializers,
+    "sequences": sequences,
+    "sequence_runtime_position": sequence_runtime_position,
+    "sequence_output": sequence_output,
+    "sequence_bad_position": sequence_bad_position,
+    "gradient_mlp": gradient("mlp"),
+    "gradient_softmax": gradient("softmax"),
     "ext_ok": external("weights.bin", np.array([1.0, 2.0], dtype=np.float32).tobytes()),
     "ext_offset": external("packed.bin", b"HEADER!!" + np.array([3.0, 4.0], dtype=np.float32).tobytes(),
                            offset=8, length=8),

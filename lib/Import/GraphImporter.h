@@ -1,0 +1,129 @@
+//===- GraphImporter.h - Builds MLIR from one ONNX graph --------*- C++ -*-===//
+//
+// Private to lib/Import. GraphImporter turns a checked, shape-inferred
+// ModelProto into `func.func @main` with one `onnx.*` operation per node.
+// Most nodes map one to one; two families are expanded while importing:
+//
+//  - sequence operators (Sequences.cpp): a sequence whose positions and
+//    lengths are known when compiling is kept as a list of tensor values, and
+//    each sequence node becomes tensor operations (Slice, Concat, ...);
+//  - the training domain's Gradient (Gradient.cpp): reverse-mode
+//    differentiation of the forward operations, built as ONNX operations.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ZELLIGE_LIB_IMPORT_GRAPHIMPORTER_H
+#define ZELLIGE_LIB_IMPORT_GRAPHIMPORTER_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <optional>
+#include <string>
+
+namespace onnx {
+class ModelProto;
+class NodeProto;
+class TensorProto;
+class TypeProto;
+class AttributeProto;
+} // namespace onnx
+
+namespace zellige::import_detail {
+
+/// Builds the module for one checked, shape-inferred model.
+class GraphImporter {
+public:
+  GraphImporter(mlir::MLIRContext &ctx, llvm::StringRef path,
+                int64_t sourceOpset)
+      : ctx(ctx), builder(&ctx), path(path.str()),
+        fileLoc(mlir::FileLineColLoc::get(&ctx, path, 0, 0)),
+        sourceOpset(sourceOpset) {}
+
+  mlir::OwningOpRef<mlir::ModuleOp> importModel(const onnx::ModelProto &model);
+
+private:
+  /// A node's name for messages and locations: its name, or
+  /// "<OpType>_<index>" when it has none.
+  std::string nodeName(const onnx::NodeProto &node, int index) const;
+  mlir::Location nodeLoc(llvm::StringRef name);
+
+  mlir::Type convertElementType(int32_t onnxType);
+  /// Converts a value's ONNX type; null (after an error at `loc`) when it is
+  /// not a tensor type the dialect knows.
+  mlir::Type convertType(const onnx::TypeProto &type, mlir::Location loc,
+                         const llvm::Twine &what);
+  /// Converts a tensor to an elements attribute, checking its data size.
+  mlir::ElementsAttr convertTensor(const onnx::TensorProto &tensor,
+                                   mlir::Location loc, const llvm::Twine &what);
+  /// Converts one node attribute; null after an error.
+  mlir::Attribute convertAttribute(const onnx::AttributeProto &attr,
+                                   mlir::Location loc,
+                                   const llvm::Twine &prefix);
+
+  mlir::LogicalResult importNode(const onnx::NodeProto &node, int index);
+  mlir::LogicalResult importConstantNode(const onnx::NodeProto &node,
+                                         mlir::Location loc,
+                                         const std::string &prefix);
+  /// Verifies `op` and re-emits its verifier's errors prefixed with the node.
+  mlir::LogicalResult verifyNodeOp(mlir::Operation *op,
+                                   const std::string &prefix);
+  mlir::Value getNoValue();
+
+  //===--------------------------------------------------------------------===//
+  // Building operations on behalf of a node (expansions)
+  //===--------------------------------------------------------------------===//
+
+  /// Builds and verifies `onnx.<opType>` with one result of `resultType`.
+  /// Null after an error prefixed with `prefix`.
+  mlir::Value createOp(llvm::StringRef opType, mlir::ValueRange operands,
+                       mlir::Type resultType,
+                       llvm::ArrayRef<mlir::NamedAttribute> attrs,
+                       mlir::Location loc, const std::string &prefix);
+  /// An i64 constant: a 1-D tensor, or a scalar when `scalar` is set.
+  mlir::Value createI64Constant(llvm::ArrayRef<int64_t> values, bool scalar,
+                                mlir::Location loc);
+  /// A constant of `type` whose every element is `value`.
+  mlir::Value createSplat(mlir::RankedTensorType type, double value,
+                          mlir::Location loc);
+  /// The integers held by `value` when an `onnx.Constant` defines it.
+  std::optional<llvm::SmallVector<int64_t>> getConstantInts(mlir::Value value);
+  /// The value named `name`, or null after an error naming the node.
+  mlir::Value lookupValue(const std::string &name, mlir::Location loc,
+                          const std::string &prefix);
+
+  /// Sequence operators (Sequences.cpp).
+  static bool isSequenceOperator(llvm::StringRef opType);
+  mlir::LogicalResult importSequenceNode(const onnx::NodeProto &node,
+                                         mlir::Location loc,
+                                         const std::string &prefix);
+  /// The training domain's Gradient (Gradient.cpp).
+  mlir::LogicalResult importGradientNode(const onnx::NodeProto &node,
+                                         mlir::Location loc,
+                                         const std::string &prefix);
+
+  mlir::MLIRContext &ctx;
+  mlir::OpBuilder builder;
+  std::string path;
+  mlir::Location fileLoc;
+  int64_t sourceOpset;
+  mlir::Block *entryBlock = nullptr;
+  mlir::Value noValue;
+  llvm::StringMap<mlir::Value> values;
+  /// The type of each named value, from shape inference and the graph.
+  llvm::StringMap<const onnx::TypeProto *> valueTypes;
+
+  /// One element of a sequence known when compiling: its tensor, or null
+  /// when only its existence is known (SplitToSequence with split sizes
+  /// that arrive at run time).
+  using SequenceElements = llvm::SmallVector<mlir::Value>;
+  /// The sequences of the graph, by name.
+  llvm::StringMap<SequenceElements> sequences;
+};
+
+} // namespace zellige::import_detail
+
+#endif // ZELLIGE_LIB_IMPORT_GRAPHIMPORTER_H
