@@ -51,6 +51,7 @@
 #include <cmath>
 #include <fstream>
 #include <mutex>
+#include <set>
 
 using namespace llvm;
 using namespace zellige;
@@ -135,6 +136,45 @@ void describeModel(StringRef path, Result &r) {
   for (const onnx::OperatorSetIdProto &opset : model.opset_import())
     if (opset.domain().empty() || opset.domain() == "ai.onnx")
       r.opset = opset.version();
+}
+
+/// The shapes of the first data set's inputs, for every graph input whose
+/// model type leaves a dimension open: bundles hold static shapes, so the
+/// runner compiles each such test for the shapes its data has (as a user
+/// would with `compile --input-shape`).
+std::map<std::string, std::vector<int64_t>> pinnedInputShapes(StringRef dir) {
+  std::map<std::string, std::vector<int64_t>> shapes;
+  SmallString<256> modelPath(dir);
+  sys::path::append(modelPath, "model.onnx");
+  std::ifstream in(modelPath.str().str(), std::ios::binary);
+  onnx::ModelProto model;
+  if (!in || !model.ParseFromIstream(&in))
+    return shapes;
+  std::set<std::string> initializers;
+  for (const onnx::TensorProto &t : model.graph().initializer())
+    initializers.insert(t.name());
+  int index = 0;
+  for (const onnx::ValueInfoProto &vi : model.graph().input()) {
+    if (initializers.count(vi.name()))
+      continue;
+    int position = index++;
+    if (!vi.type().has_tensor_type() || !vi.type().tensor_type().has_shape() ||
+        llvm::all_of(vi.type().tensor_type().shape().dim(),
+                     [](const onnx::TensorShapeProto::Dimension &d) {
+                       return d.has_dim_value();
+                     }))
+      continue;
+    SmallString<256> data(dir);
+    sys::path::append(data, "test_data_set_0",
+                      "input_" + std::to_string(position) + ".pb");
+    Expected<HostTensor> tensor = readTensorProto(data);
+    if (!tensor) {
+      consumeError(tensor.takeError());
+      continue;
+    }
+    shapes[vi.name()] = tensor->shape;
+  }
+  return shapes;
 }
 
 /// Compares `got` with `want`; sets `maxError` and returns a message on a
@@ -242,8 +282,7 @@ Result runCase(StringRef dir) {
     r.message = "cannot create a work directory: " + ec.message();
     return r;
   }
-  auto cleanup =
-      llvm::make_scope_exit([&] { sys::fs::remove_directories(work); });
+  llvm::scope_exit cleanup([&] { sys::fs::remove_directories(work); });
   SmallString<256> bundlePath(work), kernels(work);
   sys::path::append(bundlePath, "model.zlg");
   sys::path::append(kernels, "kernels");
@@ -272,6 +311,7 @@ Result runCase(StringRef dir) {
     CompileOptions options;
     options.inputPath = modelPath.str().str();
     options.outputPath = bundlePath.str().str();
+    options.inputShapes = pinnedInputShapes(dir);
     options.targets = {caseTarget};
     options.targetOptions.arch = caseArch;
     options.compileOnly = caseCompileOnly;
@@ -434,7 +474,7 @@ Result runChild(StringRef self, StringRef dir) {
     return r;
   }
   sys::Process::SafelyCloseFileDescriptor(fd);
-  auto cleanup = llvm::make_scope_exit([&] { sys::fs::remove(outPath); });
+  llvm::scope_exit cleanup([&] { sys::fs::remove(outPath); });
   SmallVector<std::string> args = {self.str(), "conformance-case", dir.str(),
                                    "--target", target.getValue()};
   if (!arch.empty())
