@@ -27,6 +27,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -115,6 +116,40 @@ static LogicalResult tileToForall(RewriterBase &rewriter, linalg::LinalgOp op,
   for (auto [orig, repl] : result->replacements)
     rewriter.replaceAllUsesWith(orig, repl);
   return success();
+}
+
+/// Splat constants that linalg.generic operations read become scalar
+/// constants in their bodies, and the operands go (or, where an operand is
+/// all that bounds a loop, become a tensor.empty that nothing reads and that
+/// tiling shrinks to the tile). A kernel then needs no constant tensor, which
+/// bufferization would turn into a memref.global of the enclosing module,
+/// out of reach of the outlined kernel.
+static void splatInputsToScalars(func::FuncOp func) {
+  bool changed = false;
+  func.walk([&](linalg::GenericOp op) {
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      auto constant = input->get().getDefiningOp<arith::ConstantOp>();
+      auto dense =
+          constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : nullptr;
+      if (!dense || !dense.isSplat())
+        continue;
+      BlockArgument arg = op.getMatchingBlockArgument(input);
+      OpBuilder builder = OpBuilder::atBlockBegin(op.getBody());
+      Value scalar = arith::ConstantOp::create(
+          builder, constant.getLoc(), dense.getSplatValue<TypedAttr>());
+      arg.replaceAllUsesWith(scalar);
+      builder.setInsertionPoint(op);
+      auto type = cast<RankedTensorType>(input->get().getType());
+      input->set(tensor::EmptyOp::create(
+          builder, constant.getLoc(), type.getShape(), type.getElementType()));
+      changed = true;
+    }
+  });
+  if (!changed)
+    return;
+  RewritePatternSet patterns(func.getContext());
+  linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
+  (void)applyPatternsGreedily(func, std::move(patterns));
 }
 
 /// Rewrites each statically shaped tensor.pad with a constant padding value
@@ -211,6 +246,7 @@ struct GPUTileAndDistributePass
       return signalPassFailure();
     }
     auto config = func->getAttrOfType<kernel::ConfigAttr>("kernel.config");
+    splatInputsToScalars(func);
     padsToGathers(func);
     linalg::LinalgOp root = findScheduleRoot(func);
     if (!root)

@@ -60,3 +60,31 @@ func.func @dispatch_1_elementwise(%in: memref<1x64xf32>, %out: memref<1x64xf32>)
   bufferization.materialize_in_destination %r in restrict writable %out : (tensor<1x64xf32>, memref<1x64xf32>) -> ()
   return
 }
+
+// -----
+
+// A splat constant read by the generic becomes a scalar in its body; the
+// operand, which alone bounds the reduction loop, becomes a tensor.empty
+// (no constant buffer is left for bufferization to make a memref.global of).
+
+#red_in = affine_map<(d0, d1) -> (d1)>
+#red_out = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @dispatch_2_reduction
+// CHECK-NOT:     arith.constant dense
+// CHECK:         arith.constant 1 : i64
+// CHECK:         linalg.generic
+// CHECK-SAME:      ins(%{{.*}} : tensor<{{.*}}xi64>)
+// CHECK:           arith.addi %{{.*}}, %c1_i64
+func.func @dispatch_2_reduction(%out: memref<2xi64>) attributes {kernel.config = #kernel.config<"reduction", []>} {
+  %ones = arith.constant dense<1> : tensor<2xi64>
+  %zero = arith.constant 0 : i64
+  %e = tensor.empty() : tensor<2xi64>
+  %init = linalg.fill ins(%zero : i64) outs(%e : tensor<2xi64>) -> tensor<2xi64>
+  %r = linalg.generic {indexing_maps = [#red_in, #red_out], iterator_types = ["parallel", "reduction"]} ins(%ones : tensor<2xi64>) outs(%init : tensor<2xi64>) {
+  ^bb0(%a: i64, %o: i64):
+    %s = arith.addi %o, %a : i64
+    linalg.yield %s : i64
+  } -> tensor<2xi64>
+  bufferization.materialize_in_destination %r in restrict writable %out : (tensor<2xi64>, memref<2xi64>) -> ()
+  return
+}
