@@ -129,6 +129,15 @@ zlg_status zlg_session_create(const char *bundlePath, const char *device,
     if (!bundle)
       return fail(ZLG_ERROR_BUNDLE, bundle.takeError());
     s->bundle = std::move(*bundle);
+    const BundleManifest &m = s->bundle->manifest();
+    for (const std::vector<TensorDesc> *list : {&m.inputs, &m.outputs})
+      for (const TensorDesc &d : *list)
+        if (d.dtype == DType::String || d.countDim >= 0 || d.hidden)
+          return fail(ZLG_ERROR_BUNDLE,
+                      "tensor '" + d.name +
+                          "' is a string tensor or has a size known only at "
+                          "run time, which the C API does not support yet "
+                          "(the zellige CLI and the C++ Session do)");
     SessionOptions options;
     options.threads = unsigned(threads);
     llvm::StringRef dev = device && *device ? device : "auto";

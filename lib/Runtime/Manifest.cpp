@@ -54,6 +54,8 @@ StringRef dtypeName(DType t) {
     return "u64";
   case DType::Bool:
     return "bool";
+  case DType::String:
+    return "string";
   }
   return "?";
 }
@@ -73,6 +75,7 @@ std::optional<DType> parseDType(StringRef name) {
       .Case("u32", DType::U32)
       .Case("u64", DType::U64)
       .Case("bool", DType::Bool)
+      .Case("string", DType::String)
       .Default(std::nullopt);
 }
 
@@ -95,6 +98,8 @@ size_t dtypeSize(DType t) {
   case DType::I64:
   case DType::U64:
     return 8;
+  case DType::String:
+    return 0;
   }
   return 0;
 }
@@ -134,10 +139,19 @@ static json::Array toJSONArray(ArrayRef<int64_t> values) {
 }
 
 static json::Object tensorToJSON(const TensorDesc &t) {
-  return json::Object{{"name", t.name},
-                      {"dtype", dtypeName(t.dtype)},
-                      {"shape", toJSONArray(t.shape)},
-                      {"buffer", int64_t(t.buffer)}};
+  json::Object o{{"name", t.name},
+                 {"dtype", dtypeName(t.dtype)},
+                 {"shape", toJSONArray(t.shape)},
+                 {"buffer", int64_t(t.buffer)}};
+  if (t.stringBytes)
+    o["string_bytes"] = int64_t(t.stringBytes);
+  if (t.countDim >= 0) {
+    o["count_dim"] = int64_t(t.countDim);
+    o["count_output"] = int64_t(t.countOutput);
+  }
+  if (t.hidden)
+    o["hidden"] = true;
+  return o;
 }
 
 std::string BundleManifest::toJSON() const {
@@ -319,6 +333,18 @@ static void readTensors(Reader &r, const json::Object &root, StringRef key,
     t.shape =
         r.integers(r.array(*o, "shape", where), where + ".shape", 0, kI64Max);
     t.buffer = r.integer(*o, "buffer", where, 0, kU32Max);
+    if (o->get("string_bytes"))
+      t.stringBytes = r.integer(*o, "string_bytes", where, 1, kU32Max);
+    if (o->get("count_dim")) {
+      t.countDim = r.integer(*o, "count_dim", where, 0, 63);
+      t.countOutput = r.integer(*o, "count_output", where, 0, kU32Max);
+    }
+    if (const json::Value *hidden = o->get("hidden")) {
+      std::optional<bool> b = hidden->getAsBoolean();
+      if (!b && !r.failed())
+        r.fail(where + ".hidden", "must be a boolean");
+      t.hidden = b.value_or(false);
+    }
     out.push_back(std::move(t));
   }
 }
@@ -515,7 +541,29 @@ static Error verifyTensors(const BundleManifest &m, bool outputs) {
                           "(it is {4} #{5})",
                           what, t.name, t.buffer, i, bufferKindName(b.kind),
                           b.index));
+    if ((t.dtype == DType::String) != (t.stringBytes != 0))
+      return fail(formatv("{0} '{1}' is {2} with {3} bytes per string", what,
+                          t.name, dtypeName(t.dtype), t.stringBytes));
     std::optional<uint64_t> bytes = tensorByteSize(t.dtype, t.shape);
+    if (t.dtype == DType::String) {
+      std::optional<uint64_t> n = numElements(t.shape);
+      bytes = std::nullopt;
+      if (n && *n <= std::numeric_limits<uint64_t>::max() / t.stringBytes)
+        bytes = *n * t.stringBytes;
+    }
+    if (t.countDim >= 0) {
+      if (!outputs || size_t(t.countDim) >= t.shape.size())
+        return fail(formatv("{0} '{1}' has a run-time size along dimension "
+                            "{2}, which it does not have",
+                            what, t.name, t.countDim));
+      if (t.countOutput >= m.outputs.size() ||
+          !m.outputs[t.countOutput].hidden ||
+          m.outputs[t.countOutput].dtype != DType::I64 ||
+          !m.outputs[t.countOutput].shape.empty())
+        return fail(formatv("{0} '{1}' takes its size from output {2}, which "
+                            "is not a hidden i64 scalar",
+                            what, t.name, t.countOutput));
+    }
     if (!bytes)
       return fail(formatv("{0} '{1}' has an invalid shape {2}", what, t.name,
                           formatShape(t.shape)));

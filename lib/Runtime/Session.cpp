@@ -13,6 +13,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <chrono>
+#include <cstring>
 
 using namespace llvm;
 
@@ -149,6 +150,73 @@ static std::string expectedNames(const std::vector<TensorDesc> &tensors) {
               ", ");
 }
 
+/// Checks a string input against its description: no element longer than
+/// the bundle's width, none holding a NUL byte (the padding).
+static Error checkStrings(const HostTensor &t, const TensorDesc &d) {
+  if (std::optional<uint64_t> n = numElements(t.shape);
+      !n || *n != t.strings.size())
+    return makeError(formatv("input '{0}': {1} strings for shape {2}", t.name,
+                             t.strings.size(), formatShape(t.shape)));
+  for (auto [i, text] : enumerate(t.strings)) {
+    if (text.size() > d.stringBytes)
+      return makeError(formatv(
+          "input '{0}': string {1} is {2} bytes long, but this bundle holds "
+          "strings of at most {3} bytes (compile with --string-bytes)",
+          t.name, i, text.size(), d.stringBytes));
+    if (text.find('\0') != std::string::npos)
+      return makeError(formatv("input '{0}': string {1} holds a NUL byte, "
+                               "which bundles use as padding",
+                               t.name, i));
+  }
+  return Error::success();
+}
+
+/// Strings as fixed-width, NUL-padded records of `width` bytes.
+static std::vector<uint8_t> packStrings(ArrayRef<std::string> strings,
+                                        uint32_t width) {
+  std::vector<uint8_t> bytes(strings.size() * size_t(width), 0);
+  for (auto [i, text] : enumerate(strings))
+    std::memcpy(bytes.data() + i * width, text.data(), text.size());
+  return bytes;
+}
+
+static std::vector<std::string> unpackStrings(ArrayRef<uint8_t> bytes,
+                                              uint32_t width) {
+  std::vector<std::string> strings;
+  for (size_t at = 0; width && at + width <= bytes.size(); at += width) {
+    const char *record = reinterpret_cast<const char *>(bytes.data() + at);
+    strings.emplace_back(record, strnlen(record, width));
+  }
+  return strings;
+}
+
+/// Keeps the first `size` entries of `t` along dimension `dim`.
+static void trimDimension(HostTensor &t, int32_t dim, int64_t size) {
+  int64_t outer = 1, inner = 1;
+  for (int32_t i = 0; i < dim; ++i)
+    outer *= t.shape[i];
+  for (size_t i = dim + 1; i < t.shape.size(); ++i)
+    inner *= t.shape[i];
+  int64_t bound = t.shape[dim];
+  auto keep = [&](auto &elements, size_t width) {
+    for (int64_t o = 0; o < outer; ++o)
+      std::memmove(elements.data() + o * size * inner * width,
+                   elements.data() + o * bound * inner * width,
+                   size * inner * width * sizeof(elements[0]));
+    elements.resize(outer * size * inner * width);
+  };
+  if (t.dtype == DType::String) {
+    for (int64_t o = 1; o < outer; ++o)
+      for (int64_t k = 0; k < size * inner; ++k)
+        t.strings[o * size * inner + k] =
+            std::move(t.strings[o * bound * inner + k]);
+    t.strings.resize(outer * size * inner);
+  } else {
+    keep(t.data, dtypeSize(t.dtype));
+  }
+  t.shape[dim] = size;
+}
+
 Error Session::run(const std::vector<HostTensor> &inputs,
                    std::vector<HostTensor> &outputs) {
   const BundleManifest &m = manifest();
@@ -169,7 +237,10 @@ Error Session::run(const std::vector<HostTensor> &inputs,
                                dtypeName(it->dtype), formatShape(t.shape),
                                dtypeName(t.dtype)));
     uint64_t bytes = m.buffers[it->buffer].size;
-    if (t.data.size() != bytes)
+    if (t.dtype == DType::String) {
+      if (Error e = checkStrings(t, *it))
+        return e;
+    } else if (t.data.size() != bytes)
       return makeError(formatv("input '{0}': expected {1} bytes of data for "
                                "{2} {3}, got {4}",
                                t.name, bytes, formatShape(t.shape),
@@ -181,15 +252,22 @@ Error Session::run(const std::vector<HostTensor> &inputs,
       return makeError(formatv("missing input '{0}' (expected inputs: {1})",
                                m.inputs[i].name, expectedNames(m.inputs)));
 
-  for (auto [i, t] : enumerate(given))
-    if (Error e = buffers[m.inputs[i].buffer]->write(0, t->data))
-      return makeError("cannot upload input '" + m.inputs[i].name +
+  for (auto [i, t] : enumerate(given)) {
+    const TensorDesc &d = m.inputs[i];
+    std::vector<uint8_t> packed;
+    if (d.dtype == DType::String)
+      packed = packStrings(t->strings, d.stringBytes);
+    if (Error e = buffers[d.buffer]->write(
+            0, d.dtype == DType::String ? packed : t->data))
+      return makeError("cannot upload input '" + d.name +
                        "': " + toString(std::move(e)));
+  }
 
   if (Error e = runSteps())
     return e;
 
-  std::vector<HostTensor> results;
+  // Every output as the buffers hold it, then the run-time sizes applied.
+  std::vector<HostTensor> all;
   for (const TensorDesc &d : m.outputs) {
     HostTensor t;
     t.name = d.name;
@@ -199,6 +277,27 @@ Error Session::run(const std::vector<HostTensor> &inputs,
     if (Error e = buffers[d.buffer]->read(0, t.data))
       return makeError("cannot read output '" + d.name +
                        "': " + toString(std::move(e)));
+    all.push_back(std::move(t));
+  }
+  std::vector<HostTensor> results;
+  for (auto [i, d] : enumerate(m.outputs)) {
+    if (d.hidden)
+      continue;
+    HostTensor &t = all[i];
+    if (d.dtype == DType::String) {
+      t.strings = unpackStrings(t.data, d.stringBytes);
+      t.data.clear();
+    }
+    if (d.countDim >= 0) {
+      const HostTensor &count = all[d.countOutput];
+      int64_t n = 0;
+      std::memcpy(&n, count.data.data(), sizeof(n));
+      if (n < 0 || n > d.shape[d.countDim])
+        return makeError(formatv("output '{0}': the run computed size {1} "
+                                 "along dimension {2}, outside its bound {3}",
+                                 d.name, n, d.countDim, d.shape[d.countDim]));
+      trimDimension(t, d.countDim, n);
+    }
     results.push_back(std::move(t));
   }
   outputs = std::move(results);

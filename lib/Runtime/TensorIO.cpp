@@ -11,6 +11,7 @@
 
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -191,15 +192,53 @@ private:
 };
 } // namespace
 
-/// The DType of a numpy type string such as "<f4", or an error message.
-static Expected<DType> parseDescr(StringRef descr) {
+namespace {
+/// A numpy type string such as "<f4" or "<U5".
+struct NpyType {
+  DType dtype = DType::F32;
+  /// String elements: 'U' (UTF-32 code units) or 'S' (bytes), else 0.
+  char strKind = 0;
+  /// The bytes one element takes.
+  uint64_t itemSize = 0;
+  /// 'U' elements: big-endian code units.
+  bool bigEndian = false;
+};
+} // namespace
+
+/// Parses a numpy type string, or gives an error message.
+static Expected<NpyType> parseDescr(StringRef descr) {
   auto fail = [&](const Twine &msg) {
     return createStringError(inconvertibleErrorCode(), msg);
   };
-  if (descr.size() < 3)
-    return fail("unsupported dtype '" + descr + "'");
+  auto unsupported = [&]() {
+    return fail("unsupported dtype '" + descr +
+                "' (supported: f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1 U<n> "
+                "S<n>)");
+  };
+  if (descr.size() < 2)
+    return unsupported();
   char order = descr[0];
   StringRef type = descr.drop_front();
+  if (order != '<' && order != '>' && order != '|' && order != '=')
+    return unsupported();
+  bool bigEndian = order == '>' ||
+                   ((order == '=' || order == '|') && !sys::IsLittleEndianHost);
+
+  NpyType result;
+  if (type[0] == 'U' || type[0] == 'S') {
+    // Fixed-width strings: "U<n>" holds n UTF-32 code units, "S<n>" n bytes
+    // (numpy writes n >= 1).
+    uint64_t width;
+    if (type.drop_front().getAsInteger(10, width) || width == 0 ||
+        width > std::numeric_limits<uint32_t>::max())
+      return unsupported();
+    result.dtype = DType::String;
+    result.strKind = type[0];
+    result.itemSize = type[0] == 'U' ? width * 4 : width;
+    result.bigEndian = type[0] == 'U' && bigEndian;
+    return result;
+  }
+
   static const std::pair<StringRef, DType> kTypes[] = {
       {"f2", DType::F16}, {"f4", DType::F32}, {"f8", DType::F64},
       {"i1", DType::I8},  {"i2", DType::I16}, {"i4", DType::I32},
@@ -209,15 +248,51 @@ static Expected<DType> parseDescr(StringRef descr) {
   for (const auto &[name, t] : kTypes)
     if (type == name)
       dtype = t;
-  if (!dtype || (order != '<' && order != '>' && order != '|' && order != '='))
-    return fail("unsupported dtype '" + descr +
-                "' (supported: f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1)");
-  bool bigEndian = order == '>' || (order == '=' && !sys::IsLittleEndianHost);
+  if (!dtype)
+    return unsupported();
   if (bigEndian && dtypeSize(*dtype) > 1)
     return fail("big-endian data ('" + descr +
                 "') is not supported; convert it with "
                 "arr.astype(arr.dtype.newbyteorder('<'))");
-  return *dtype;
+  result.dtype = *dtype;
+  result.itemSize = dtypeSize(*dtype);
+  return result;
+}
+
+/// Decodes the fixed-width string elements of .npy data into `out`,
+/// dropping each element's trailing NUL padding.
+static Error decodeNpyStrings(const NpyType &type, const uint8_t *data,
+                              uint64_t count, std::vector<std::string> &out) {
+  out.clear();
+  out.reserve(count);
+  std::vector<UTF32> units;
+  for (uint64_t i = 0; i < count; ++i) {
+    const uint8_t *elem = data + i * type.itemSize;
+    if (type.strKind == 'S') {
+      size_t len = type.itemSize;
+      while (len > 0 && elem[len - 1] == 0)
+        --len;
+      out.emplace_back(reinterpret_cast<const char *>(elem), len);
+      continue;
+    }
+    units.clear();
+    for (uint64_t j = 0; j < type.itemSize / 4; ++j)
+      units.push_back(type.bigEndian ? support::endian::read32be(elem + 4 * j)
+                                     : support::endian::read32le(elem + 4 * j));
+    while (!units.empty() && units.back() == 0)
+      units.pop_back();
+    std::string s(units.size() * UNI_MAX_UTF8_BYTES_PER_CODE_POINT, '\0');
+    const UTF32 *src = units.data();
+    UTF8 *dst = reinterpret_cast<UTF8 *>(s.data());
+    if (ConvertUTF32toUTF8(&src, src + units.size(), &dst, dst + s.size(),
+                           strictConversion) != conversionOK)
+      return createStringError(
+          inconvertibleErrorCode(),
+          formatv("string element {0} is not valid UTF-32", i));
+    s.resize(dst - reinterpret_cast<UTF8 *>(s.data()));
+    out.push_back(std::move(s));
+  }
+  return Error::success();
 }
 
 Expected<HostTensor> parseNpy(ArrayRef<uint8_t> bytes, StringRef path) {
@@ -268,30 +343,40 @@ Expected<HostTensor> parseNpy(ArrayRef<uint8_t> bytes, StringRef path) {
     return fileError(path, "'shape' is not a tuple");
 
   HostTensor t;
-  Expected<DType> dtype = parseDescr(descrIt->second.str);
-  if (!dtype)
-    return fileError(path, toString(dtype.takeError()));
-  t.dtype = *dtype;
+  Expected<NpyType> type = parseDescr(descrIt->second.str);
+  if (!type)
+    return fileError(path, toString(type.takeError()));
+  t.dtype = type->dtype;
   t.shape = shapeIt->second.ints;
-  std::optional<uint64_t> size = tensorByteSize(t.dtype, t.shape);
-  if (!size)
+  std::optional<uint64_t> n = numElements(t.shape);
+  if (!n ||
+      (*n != 0 && type->itemSize > std::numeric_limits<uint64_t>::max() / *n))
     return fileError(path, "shape " + formatShape(t.shape) + " is too large");
+  uint64_t size = *n * type->itemSize;
   // Fortran and C order agree when at most one dimension exceeds 1.
   if (fortranIt->second.boolean &&
       count_if(t.shape, [](int64_t d) { return d > 1; }) > 1)
     return fileError(path, "Fortran-order arrays are not supported; save a "
                            "C-order array (np.ascontiguousarray)");
   uint64_t available = bytes.size() - headerStart - headerLen;
-  if (available < *size)
+  if (available < size)
     return fileError(path, formatv("truncated data (expected {0} bytes for {1} "
                                    "{2}, found {3})",
-                                   *size, formatShape(t.shape),
-                                   dtypeName(t.dtype), available));
-  if (available > *size)
-    return fileError(path, formatv("{0} unexpected bytes after the data",
-                                   available - *size));
+                                   size, formatShape(t.shape),
+                                   t.dtype == DType::String
+                                       ? StringRef(descrIt->second.str)
+                                       : dtypeName(t.dtype),
+                                   available));
+  if (available > size)
+    return fileError(
+        path, formatv("{0} unexpected bytes after the data", available - size));
   const uint8_t *data = bytes.data() + headerStart + headerLen;
-  t.data.assign(data, data + *size);
+  if (t.dtype == DType::String) {
+    if (Error e = decodeNpyStrings(*type, data, *n, t.strings))
+      return fileError(path, toString(std::move(e)));
+    return t;
+  }
+  t.data.assign(data, data + size);
   return t;
 }
 
@@ -302,11 +387,46 @@ Expected<HostTensor> readNpy(StringRef path) {
   return parseNpy(arrayRefFromStringRef((*buf)->getBuffer()), path);
 }
 
+/// The "<U<n>" data of string elements: each element's UTF-8 decoded to
+/// UTF-32LE code units, NUL-padded to the longest element's length.
+static Error encodeNpyStrings(const HostTensor &t, std::string &descr,
+                              std::vector<uint8_t> &out) {
+  std::vector<std::vector<UTF32>> elems(t.strings.size());
+  size_t width = 1;
+  for (size_t i = 0; i < t.strings.size(); ++i) {
+    const std::string &s = t.strings[i];
+    std::vector<UTF32> &units = elems[i];
+    units.resize(s.size());
+    const UTF8 *src = reinterpret_cast<const UTF8 *>(s.data());
+    UTF32 *dst = units.data();
+    if (ConvertUTF8toUTF32(&src, src + s.size(), &dst, dst + units.size(),
+                           strictConversion) != conversionOK)
+      return createStringError(
+          inconvertibleErrorCode(),
+          formatv("tensor '{0}' element {1} is not valid UTF-8", t.name, i));
+    units.resize(dst - units.data());
+    width = std::max(width, units.size());
+  }
+  if (width > std::numeric_limits<uint32_t>::max() ||
+      elems.size() > std::numeric_limits<size_t>::max() / 4 / width)
+    return createStringError(inconvertibleErrorCode(),
+                             formatv("tensor '{0}' is too large", t.name));
+  descr = "<U" + utostr(width);
+  out.assign(elems.size() * width * 4, 0);
+  uint8_t *p = out.data();
+  for (const std::vector<UTF32> &units : elems) {
+    for (size_t j = 0; j < units.size(); ++j)
+      support::endian::write32le(p + 4 * j, units[j]);
+    p += width * 4;
+  }
+  return Error::success();
+}
+
 Expected<std::vector<uint8_t>> serializeNpy(const HostTensor &t) {
   auto fail = [&](const Twine &msg) {
     return createStringError(inconvertibleErrorCode(), msg);
   };
-  StringRef descr;
+  std::string descr;
   switch (t.dtype) {
   case DType::F16:
     descr = "<f2";
@@ -346,15 +466,32 @@ Expected<std::vector<uint8_t>> serializeNpy(const HostTensor &t) {
     break;
   case DType::BF16:
     return fail("bf16 tensors have no .npy type");
+  case DType::String:
+    break; // Set by encodeNpyStrings.
   }
-  std::optional<uint64_t> size = tensorByteSize(t.dtype, t.shape);
-  if (!size)
-    return fail("invalid shape " + formatShape(t.shape));
-  if (*size != t.data.size())
-    return fail(formatv("tensor '{0}' has {1} bytes of data, its shape {2} {3} "
-                        "needs {4}",
-                        t.name, t.data.size(), formatShape(t.shape),
-                        dtypeName(t.dtype), *size));
+  ArrayRef<uint8_t> payload = t.data;
+  std::vector<uint8_t> strData;
+  if (t.dtype == DType::String) {
+    std::optional<uint64_t> n = numElements(t.shape);
+    if (!n)
+      return fail("invalid shape " + formatShape(t.shape));
+    if (*n != t.strings.size())
+      return fail(formatv("tensor '{0}' has {1} strings, its shape {2} needs "
+                          "{3}",
+                          t.name, t.strings.size(), formatShape(t.shape), *n));
+    if (Error e = encodeNpyStrings(t, descr, strData))
+      return std::move(e);
+    payload = strData;
+  } else {
+    std::optional<uint64_t> size = tensorByteSize(t.dtype, t.shape);
+    if (!size)
+      return fail("invalid shape " + formatShape(t.shape));
+    if (*size != t.data.size())
+      return fail(formatv("tensor '{0}' has {1} bytes of data, its shape {2} "
+                          "{3} needs {4}",
+                          t.name, t.data.size(), formatShape(t.shape),
+                          dtypeName(t.dtype), *size));
+  }
 
   std::string shape = "(";
   for (int64_t d : t.shape)
@@ -393,7 +530,7 @@ Expected<std::vector<uint8_t>> serializeNpy(const HostTensor &t) {
     out.insert(out.end(), len, len + 4);
   }
   out.insert(out.end(), h.begin(), h.end());
-  out.insert(out.end(), t.data.begin(), t.data.end());
+  out.insert(out.end(), payload.begin(), payload.end());
   return out;
 }
 
@@ -448,6 +585,8 @@ static std::optional<DType> dtypeOfProto(int type) {
     return DType::U64;
   case TP::BOOL:
     return DType::Bool;
+  case TP::STRING:
+    return DType::String;
   default:
     return std::nullopt;
   }
@@ -515,6 +654,19 @@ Expected<HostTensor> readTensorProto(StringRef path) {
   std::optional<uint64_t> size = tensorByteSize(t.dtype, t.shape);
   if (!n || !size)
     return fileError(path, "shape " + formatShape(t.shape) + " is too large");
+
+  if (t.dtype == DType::String) {
+    if (proto.has_raw_data())
+      return fileError(path, "string tensors cannot have raw_data");
+    if (uint64_t(proto.string_data_size()) != *n)
+      return fileError(path,
+                       formatv("string_data has {0} values, {1} {2} "
+                               "needs {3}",
+                               proto.string_data_size(), formatShape(t.shape),
+                               dtypeName(t.dtype), *n));
+    t.strings.assign(proto.string_data().begin(), proto.string_data().end());
+    return t;
+  }
 
   if (proto.has_raw_data()) {
     const std::string &raw = proto.raw_data();

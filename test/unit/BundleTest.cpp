@@ -304,6 +304,41 @@ TEST_F(BundleTest, BadManifests) {
             "9223372036854775807]");
 }
 
+TEST_F(BundleTest, StringTensorsAndRunTimeSizes) {
+  // x as 100 strings of 40 bytes fills the same 4000-byte buffer.
+  BundleManifest m = testManifest();
+  m.inputs[0].dtype = DType::String;
+  m.inputs[0].shape = {100};
+  m.inputs[0].stringBytes = 40;
+  Expected<BundleManifest> parsed = BundleManifest::fromJSON(m.toJSON());
+  ASSERT_TRUE(bool(parsed)) << toString(parsed.takeError());
+  EXPECT_EQ(parsed->inputs[0].dtype, DType::String);
+  EXPECT_EQ(parsed->inputs[0].stringBytes, 40u);
+  EXPECT_EQ(parsed->toJSON(), m.toJSON());
+
+  m.inputs[0].stringBytes = 20;
+  EXPECT_EQ(manifestError(dir, m.toJSON()),
+            "invalid manifest: input 'x' is [100] string (2000 bytes) but its "
+            "buffer 0 has 4000 bytes");
+  m = testManifest();
+  m.inputs[0].stringBytes = 4;
+  EXPECT_EQ(manifestError(dir, m.toJSON()),
+            "invalid manifest: input 'x' is f32 with 4 bytes per string");
+  // A run-time size must come from a hidden i64 scalar output.
+  m = testManifest();
+  m.outputs[0].countDim = 0;
+  m.outputs[0].countOutput = 1;
+  EXPECT_EQ(manifestError(dir, m.toJSON()),
+            "invalid manifest: output '" + m.outputs[0].name +
+                "' takes its size from output 1, which is not a hidden i64 "
+                "scalar");
+  m.outputs[0].countDim = 3;
+  EXPECT_EQ(manifestError(dir, m.toJSON()),
+            "invalid manifest: output '" + m.outputs[0].name +
+                "' has a run-time size along dimension 3, which it does not "
+                "have");
+}
+
 TEST_F(BundleTest, WriterRefusesInvalidManifest) {
   BundleManifest m = testManifest();
   m.dispatches[0].bindings.push_back(42);
@@ -322,8 +357,9 @@ TEST_F(BundleTest, WriterRefusesInvalidManifest) {
 TEST(DTypeTest, NamesAndSizes) {
   for (DType t : {DType::F32, DType::F16, DType::BF16, DType::F64, DType::I8,
                   DType::I16, DType::I32, DType::I64, DType::U8, DType::U16,
-                  DType::U32, DType::U64, DType::Bool})
+                  DType::U32, DType::U64, DType::Bool, DType::String})
     EXPECT_EQ(parseDType(dtypeName(t)), t);
+  EXPECT_EQ(dtypeSize(DType::String), 0u);
   EXPECT_EQ(dtypeSize(DType::BF16), 2u);
   EXPECT_EQ(dtypeSize(DType::Bool), 1u);
   EXPECT_EQ(dtypeSize(DType::U64), 8u);

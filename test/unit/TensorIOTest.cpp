@@ -1,8 +1,9 @@
 //===- TensorIOTest.cpp - Tests of .npy and TensorProto files -------------===//
 //
 // This file tests the tensor file readers and writers: .npy round trips for
-// every supported dtype, a file exactly as numpy writes it, each malformed
-// .npy case, and ONNX TensorProto files with raw_data and typed fields.
+// every supported dtype, files exactly as numpy writes them, string arrays,
+// each malformed .npy case, and ONNX TensorProto files with raw_data, typed
+// fields and string_data.
 //
 //===----------------------------------------------------------------------===//
 
@@ -165,7 +166,12 @@ TEST(NpyTest, Malformed) {
                                 "'shape': (1,), }",
                                 f4)),
             "in.npy: unsupported dtype '<c8' (supported: f2 f4 f8 i1 i2 i4 "
-            "i8 u1 u2 u4 u8 b1)");
+            "i8 u1 u2 u4 u8 b1 U<n> S<n>)");
+  EXPECT_EQ(parseError(npyBytes("{'descr': '<U0', 'fortran_order': False, "
+                                "'shape': (1,), }",
+                                "")),
+            "in.npy: unsupported dtype '<U0' (supported: f2 f4 f8 i1 i2 i4 "
+            "i8 u1 u2 u4 u8 b1 U<n> S<n>)");
   EXPECT_EQ(parseError(npyBytes("{'descr': [('a', '<f4')], 'fortran_order': "
                                 "False, 'shape': (1,), }",
                                 "xxxx")),
@@ -190,6 +196,105 @@ TEST(NpyTest, Malformed) {
             "in.npy: 'shape' is not a tuple");
 }
 
+/// `s` as UTF-32LE code units, NUL-padded to `width`.
+std::string utf32le(const std::u32string &s, size_t width) {
+  std::string out;
+  for (size_t i = 0; i < width; ++i) {
+    char32_t c = i < s.size() ? s[i] : 0;
+    for (int b = 0; b < 4; ++b)
+      out += char((c >> (8 * b)) & 0xff);
+  }
+  return out;
+}
+
+TEST(NpyTest, StringRoundTrip) {
+  test::TempDir dir;
+  HostTensor t;
+  t.name = "s";
+  t.dtype = DType::String;
+  t.shape = {2, 2};
+  // "caf\u00e9" is 5 UTF-8 bytes and 4 code points; "\u65e5\u672c" 6 and 2.
+  t.strings = {"hello", "caf\xc3\xa9", "", "\xe6\x97\xa5\xe6\x9c\xac"};
+  std::string path = dir.path("s.npy");
+  ASSERT_FALSE(errorToBool(writeNpy(path, t)));
+  Expected<HostTensor> back = readNpy(path);
+  ASSERT_TRUE(bool(back)) << toString(back.takeError());
+  EXPECT_EQ(back->dtype, DType::String);
+  EXPECT_EQ(back->shape, t.shape);
+  EXPECT_EQ(back->strings, t.strings);
+  EXPECT_TRUE(back->data.empty());
+
+  // Byte for byte what np.save(f, np.array([['hello', 'caf\u00e9'],
+  // ['', '\u65e5\u672c']])) writes: '<U5', UTF-32LE, NUL-padded.
+  Expected<std::vector<uint8_t>> bytes = serializeNpy(t);
+  ASSERT_TRUE(bool(bytes)) << toString(bytes.takeError());
+  std::string want =
+      npyBytes("{'descr': '<U5', 'fortran_order': False, 'shape': (2, 2), }",
+               utf32le(U"hello", 5) + utf32le(U"caf\u00e9", 5) +
+                   utf32le(U"", 5) + utf32le(U"\u65e5\u672c", 5));
+  EXPECT_EQ(std::string(bytes->begin(), bytes->end()), want);
+
+  // All-empty and zero-element tensors take '<U1', as numpy's do.
+  for (std::vector<int64_t> shape :
+       {std::vector<int64_t>{}, std::vector<int64_t>{0, 3}}) {
+    HostTensor e;
+    e.dtype = DType::String;
+    e.shape = shape;
+    e.strings.resize(shape.empty() ? 1 : 0);
+    bytes = serializeNpy(e);
+    ASSERT_TRUE(bool(bytes)) << toString(bytes.takeError());
+    std::string text(bytes->begin(), bytes->end());
+    EXPECT_NE(text.find("'descr': '<U1'"), std::string::npos) << text;
+    Expected<HostTensor> r = parseNpy(*bytes, "e.npy");
+    ASSERT_TRUE(bool(r)) << toString(r.takeError());
+    EXPECT_EQ(r->shape, shape);
+    EXPECT_EQ(r->strings, e.strings);
+  }
+}
+
+TEST(NpyTest, ReadsNumpyStrings) {
+  // np.array([b'ab', b'xyz', b'']): '|S3', NUL-padded bytes.
+  Expected<HostTensor> t =
+      parseNpy(arrayRefFromStringRef(npyBytes(
+                   "{'descr': '|S3', 'fortran_order': False, 'shape': (3,), }",
+                   std::string("ab\0xyz\0\0\0", 9))),
+               "bytes.npy");
+  ASSERT_TRUE(bool(t)) << toString(t.takeError());
+  EXPECT_EQ(t->dtype, DType::String);
+  EXPECT_EQ(t->shape, std::vector<int64_t>{3});
+  EXPECT_EQ(t->strings, (std::vector<std::string>{"ab", "xyz", ""}));
+  EXPECT_TRUE(t->data.empty());
+
+  // '<U3' with a code point outside the BMP; a 0-d array.
+  t = parseNpy(arrayRefFromStringRef(npyBytes(
+                   "{'descr': '<U3', 'fortran_order': False, 'shape': (), }",
+                   utf32le(U"a\U0001F600", 3))),
+               "u.npy");
+  ASSERT_TRUE(bool(t)) << toString(t.takeError());
+  EXPECT_TRUE(t->shape.empty());
+  EXPECT_EQ(t->strings, std::vector<std::string>{"a\xf0\x9f\x98\x80"});
+
+  // '>U2': big-endian code units.
+  t = parseNpy(arrayRefFromStringRef(npyBytes(
+                   "{'descr': '>U2', 'fortran_order': False, 'shape': (1,), }",
+                   std::string("\0\0\0h\0\0\0\xe9", 8))),
+               "be.npy");
+  ASSERT_TRUE(bool(t)) << toString(t.takeError());
+  EXPECT_EQ(t->strings, std::vector<std::string>{"h\xc3\xa9"});
+
+  EXPECT_EQ(parseError(npyBytes("{'descr': '<U2', 'fortran_order': False, "
+                                "'shape': (2,), }",
+                                utf32le(U"ab", 2))),
+            "in.npy: truncated data (expected 16 bytes for [2] <U2, found 8)");
+  std::string surrogate = utf32le(U"a", 2);
+  surrogate[4] = '\x00';
+  surrogate[5] = '\xd8'; // U+D800
+  EXPECT_EQ(parseError(npyBytes("{'descr': '<U2', 'fortran_order': False, "
+                                "'shape': (1,), }",
+                                surrogate)),
+            "in.npy: string element 0 is not valid UTF-32");
+}
+
 TEST(NpyTest, WriteErrors) {
   test::TempDir dir;
   HostTensor t;
@@ -208,6 +313,20 @@ TEST(NpyTest, WriteErrors) {
   EXPECT_EQ(err.rfind(missing + ": cannot write: ", 0), 0u) << err;
   err = toString(readNpy(missing).takeError());
   EXPECT_EQ(err.rfind(missing + ": cannot read: ", 0), 0u) << err;
+
+  HostTensor s;
+  s.name = "s";
+  s.dtype = DType::String;
+  s.shape = {2};
+  s.strings = {"ok", "bad \xff"};
+  EXPECT_EQ(toString(writeNpy(p, s)),
+            p + ": tensor 's' element 1 is not valid UTF-8");
+  s.strings = {"ok", "\xed\xa0\x80"}; // An encoded surrogate.
+  EXPECT_EQ(toString(writeNpy(p, s)),
+            p + ": tensor 's' element 1 is not valid UTF-8");
+  s.strings = {"ok"};
+  EXPECT_EQ(toString(writeNpy(p, s)),
+            p + ": tensor 's' has 1 strings, its shape [2] needs 2");
 }
 
 //===----------------------------------------------------------------------===//
@@ -312,6 +431,32 @@ TEST(TensorProtoTest, TypedFields) {
   }
 }
 
+TEST(TensorProtoTest, StringData) {
+  test::TempDir dir;
+  onnx::TensorProto p;
+  p.set_name("words");
+  p.set_data_type(onnx::TensorProto::STRING);
+  p.add_dims(3);
+  p.add_dims(1);
+  for (const char *s : {"hello", "caf\xc3\xa9", ""})
+    p.add_string_data(s);
+  Expected<HostTensor> t = readTensorFile(writeProto(dir, p));
+  ASSERT_TRUE(bool(t)) << toString(t.takeError());
+  EXPECT_EQ(t->name, "words");
+  EXPECT_EQ(t->dtype, DType::String);
+  EXPECT_EQ(t->shape, (std::vector<int64_t>{3, 1}));
+  EXPECT_EQ(t->strings, (std::vector<std::string>{"hello", "caf\xc3\xa9", ""}));
+  EXPECT_TRUE(t->data.empty());
+
+  onnx::TensorProto scalar;
+  scalar.set_data_type(onnx::TensorProto::STRING);
+  scalar.add_string_data(std::string("a\0b", 3));
+  t = readTensorProto(writeProto(dir, scalar));
+  ASSERT_TRUE(bool(t)) << toString(t.takeError());
+  EXPECT_TRUE(t->shape.empty());
+  EXPECT_EQ(t->strings, std::vector<std::string>{std::string("a\0b", 3)});
+}
+
 TEST(TensorProtoTest, Errors) {
   test::TempDir dir;
   auto error = [&](const onnx::TensorProto &p) {
@@ -335,10 +480,21 @@ TEST(TensorProtoTest, Errors) {
   p.set_data_location(onnx::TensorProto::EXTERNAL);
   EXPECT_EQ(error(p), "tensors with external data are not supported");
 
+  onnx::TensorProto c;
+  c.set_data_type(onnx::TensorProto::COMPLEX64);
+  c.add_float_data(1.f);
+  c.add_float_data(2.f);
+  EXPECT_EQ(error(c), "unsupported data type 14 (COMPLEX64)");
+
   onnx::TensorProto s;
   s.set_data_type(onnx::TensorProto::STRING);
+  s.add_dims(3);
   s.add_string_data("hi");
-  EXPECT_EQ(error(s), "unsupported data type 8 (STRING)");
+  s.add_string_data("there");
+  EXPECT_EQ(error(s), "string_data has 2 values, [3] string needs 3");
+  s.add_string_data("!");
+  s.set_raw_data("hithere!");
+  EXPECT_EQ(error(s), "string tensors cannot have raw_data");
 
   onnx::TensorProto n;
   n.set_data_type(onnx::TensorProto::FLOAT);

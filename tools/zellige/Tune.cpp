@@ -258,7 +258,7 @@ std::optional<std::string> compare(const HostTensor &got,
         .str();
   std::optional<std::vector<double>> a = asDoubles(got), b = asDoubles(want);
   if (!a || !b) {
-    if (got.data != want.data)
+    if (got.data != want.data || got.strings != want.strings)
       return formatv("output '{0}': values differ", got.name).str();
     return std::nullopt;
   }

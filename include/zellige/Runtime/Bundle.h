@@ -49,7 +49,11 @@ enum class DType : uint8_t {
   U16,
   U32,
   U64,
-  Bool
+  Bool,
+  /// UTF-8 strings. In a bundle's buffers each element takes a fixed number
+  /// of bytes (TensorDesc::stringBytes), NUL-padded; in a HostTensor the
+  /// elements are HostTensor::strings. dtypeSize() is 0.
+  String
 };
 llvm::StringRef dtypeName(DType t);
 std::optional<DType> parseDType(llvm::StringRef name);
@@ -81,6 +85,17 @@ struct TensorDesc {
   DType dtype = DType::F32;
   std::vector<int64_t> shape;
   uint32_t buffer = 0; ///< Index into BundleManifest::buffers.
+  /// DType::String: the bytes each element takes in the buffer (UTF-8,
+  /// NUL-padded). The buffer holds `shape` times stringBytes bytes.
+  uint32_t stringBytes = 0;
+  /// Outputs whose size along one dimension is known only at run time
+  /// (bounded by `shape`): the dimension, and the output (hidden, an i64
+  /// scalar) holding its size after each run. -1: every dimension is static.
+  int32_t countDim = -1;
+  uint32_t countOutput = 0;
+  /// Outputs the runtime uses itself (sizes of other outputs) rather than
+  /// returning them.
+  bool hidden = false;
 };
 
 /// One kernel launch: a symbol in each executable, the buffers it binds

@@ -34,6 +34,8 @@ struct HostTensor {
   DType dtype = DType::F32;
   std::vector<int64_t> shape;
   std::vector<uint8_t> data; ///< Row-major, little-endian.
+  /// DType::String: the elements, row-major (`data` is empty).
+  std::vector<std::string> strings;
 
   /// The number of elements, or nullopt for a negative dimension or on
   /// overflow.
