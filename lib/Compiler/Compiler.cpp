@@ -190,6 +190,7 @@ LogicalResult zellige::compileModel(MLIRContext &context,
 
   ImportOptions importOptions;
   importOptions.inputShapes = options.inputShapes;
+  importOptions.stringBytes = options.stringBytes;
   OwningOpRef<ModuleOp> module =
       importONNXModel(context, options.inputPath, importOptions);
   if (!module)

@@ -165,6 +165,40 @@ zellige::buildSchedule(ModuleOp module, std::vector<uint8_t> &weights) {
     return desc;
   };
 
+  // What the importer records on main's arguments and results beyond their
+  // types: string tensors (bytes with a last dimension of the string width)
+  // and outputs sized at run time.
+  auto applyTensorAttrs = [&](TensorDesc &desc, DictionaryAttr attrs,
+                              Location loc) -> LogicalResult {
+    if (!attrs)
+      return success();
+    if (auto width = attrs.getAs<IntegerAttr>("zlg.string_bytes")) {
+      if (desc.shape.empty() || desc.shape.back() != width.getInt() ||
+          (desc.dtype != DType::U8 && desc.dtype != DType::I8))
+        return emitError(loc) << "'" << desc.name
+                              << "' is marked as strings of " << width.getInt()
+                              << " bytes but is not a byte tensor with that "
+                                 "last dimension",
+               failure();
+      desc.shape.pop_back();
+      desc.dtype = DType::String;
+      desc.stringBytes = uint32_t(width.getInt());
+    }
+    if (auto dim = attrs.getAs<IntegerAttr>("zlg.count_dim")) {
+      auto result = attrs.getAs<IntegerAttr>("zlg.count_result");
+      if (!result || dim.getInt() < 0 ||
+          dim.getInt() >= int64_t(desc.shape.size()))
+        return emitError(loc) << "'" << desc.name
+                              << "' has an invalid run-time size marking",
+               failure();
+      desc.countDim = int32_t(dim.getInt());
+      desc.countOutput = uint32_t(result.getInt());
+    }
+    if (attrs.get("zlg.hidden"))
+      desc.hidden = true;
+    return success();
+  };
+
   // Inputs.
   for (BlockArgument arg : main.getArguments()) {
     auto name =
@@ -178,6 +212,9 @@ zellige::buildSchedule(ModuleOp module, std::vector<uint8_t> &weights) {
       return failure();
     if (main.getArgAttr(arg.getArgNumber(), "onnx.unsigned"))
       desc->dtype = toUnsigned(desc->dtype);
+    if (failed(applyTensorAttrs(*desc, main.getArgAttrDict(arg.getArgNumber()),
+                                arg.getLoc())))
+      return failure();
     manifest.buffers[id].index = manifest.inputs.size();
     manifest.inputs.push_back(*desc);
     bufferOf[arg] = id;
@@ -286,6 +323,9 @@ zellige::buildSchedule(ModuleOp module, std::vector<uint8_t> &weights) {
           return failure();
         if (main.getResultAttr(i, "onnx.unsigned"))
           desc->dtype = toUnsigned(desc->dtype);
+        if (failed(applyTensorAttrs(*desc, main.getResultAttrDict(i),
+                                    ret.getLoc())))
+          return failure();
         manifest.buffers[id].index = manifest.outputs.size();
         manifest.outputs.push_back(*desc);
       }

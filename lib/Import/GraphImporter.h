@@ -38,10 +38,10 @@ namespace zellige::import_detail {
 class GraphImporter {
 public:
   GraphImporter(mlir::MLIRContext &ctx, llvm::StringRef path,
-                int64_t sourceOpset)
+                int64_t sourceOpset, int64_t stringBytes = 64)
       : ctx(ctx), builder(&ctx), path(path.str()),
         fileLoc(mlir::FileLineColLoc::get(&ctx, path, 0, 0)),
-        sourceOpset(sourceOpset) {}
+        sourceOpset(sourceOpset), stringBytes(stringBytes) {}
 
   mlir::OwningOpRef<mlir::ModuleOp> importModel(const onnx::ModelProto &model);
 
@@ -100,6 +100,13 @@ private:
   mlir::LogicalResult importSequenceNode(const onnx::NodeProto &node,
                                          mlir::Location loc,
                                          const std::string &prefix);
+  /// String tensors (Strings.cpp): the byte tensor standing for a string
+  /// graph input of `type` (null when it is not a string tensor of static
+  /// shape), and StringNormalizer.
+  mlir::Type stringInputType(const onnx::TypeProto &type);
+  mlir::LogicalResult importStringNormalizer(const onnx::NodeProto &node,
+                                             mlir::Location loc,
+                                             const std::string &prefix);
   /// The training domain's Gradient (Gradient.cpp).
   mlir::LogicalResult importGradientNode(const onnx::NodeProto &node,
                                          mlir::Location loc,
@@ -122,6 +129,20 @@ private:
   using SequenceElements = llvm::SmallVector<mlir::Value>;
   /// The sequences of the graph, by name.
   llvm::StringMap<SequenceElements> sequences;
+
+  /// The bytes each string element takes (ImportOptions::stringBytes).
+  int64_t stringBytes;
+  /// String tensors, by name: each a tensor of `ui8` whose last dimension
+  /// holds the `stringBytes` NUL-padded bytes of one element.
+  llvm::StringMap<mlir::Value> stringValues;
+  /// Values whose size along one dimension is known only at run time: the
+  /// i64 scalar holding that size, and the dimension (the value itself has
+  /// its bound there).
+  struct RuntimeSize {
+    mlir::Value count;
+    int64_t dim;
+  };
+  llvm::StringMap<RuntimeSize> runtimeSizes;
 };
 
 } // namespace zellige::import_detail

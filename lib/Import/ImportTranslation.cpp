@@ -55,6 +55,11 @@ void zellige::registerONNXImportTranslation(
       "onnx-shape-inference",
       llvm::cl::desc("With --import-onnx: run ONNX shape inference"),
       llvm::cl::init(true));
+  static llvm::cl::opt<unsigned> stringBytes(
+      "onnx-string-bytes",
+      llvm::cl::desc("With --import-onnx: the bytes each element of a string "
+                     "tensor takes (default 64)"),
+      llvm::cl::init(64));
 
   static TranslateToMLIRRegistration registration(
       "import-onnx",
@@ -63,6 +68,12 @@ void zellige::registerONNXImportTranslation(
          MLIRContext *ctx) -> OwningOpRef<Operation *> {
         ImportOptions opts;
         opts.shapeInference = shapeInference;
+        if (stringBytes < 1 || stringBytes > (1u << 20)) {
+          emitError(UnknownLoc::get(ctx))
+              << "--onnx-string-bytes: expected 1 to 1048576";
+          return nullptr;
+        }
+        opts.stringBytes = stringBytes;
         for (const std::string &text : inputShapes) {
           std::string error;
           if (!parseONNXInputShape(text, opts, error)) {

@@ -436,7 +436,11 @@ Value GraphImporter::lookupValue(const std::string &name, Location loc,
   auto it = values.find(name);
   if (it != values.end())
     return it->second;
-  if (sequences.contains(name))
+  if (stringValues.contains(name))
+    emitError(loc) << prefix << "input '" << name
+                   << "' is a string tensor; strings are supported by "
+                      "StringNormalizer only (not supported here)";
+  else if (sequences.contains(name))
     emitError(loc) << prefix << "input '" << name
                    << "' is a sequence, which this operator cannot take (only "
                       "the sequence operators take sequences)";
@@ -553,6 +557,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     return importConstantNode(node, loc, prefix);
   if (isSequenceOperator(opType))
     return importSequenceNode(node, loc, prefix);
+  if (opType == "StringNormalizer")
+    return importStringNormalizer(node, loc, prefix);
 
   std::string opName = "onnx." + opType;
   std::optional<RegisteredOperationName> registered =
@@ -650,11 +656,15 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
 
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
+  SmallVector<bool> argIsString;
   for (const onnx::ValueInfoProto &vi : graph.input()) {
     if (initializerNames.contains(vi.name()))
       continue;
     Location loc = nodeLoc(vi.name());
-    Type type = convertType(vi.type(), loc, "graph input '" + vi.name() + "'");
+    Type type = stringInputType(vi.type());
+    argIsString.push_back(bool(type));
+    if (!type)
+      type = convertType(vi.type(), loc, "graph input '" + vi.name() + "'");
     if (!type)
       return nullptr;
     argTypes.push_back(type);
@@ -669,6 +679,12 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, "onnx.name", builder.getStringAttr(name));
     entryBlock->getArgument(i).setLoc(nodeLoc(name));
+    if (argIsString[i]) {
+      func.setArgAttr(i, "zlg.string_bytes",
+                      builder.getI64IntegerAttr(stringBytes));
+      stringValues[name] = entryBlock->getArgument(i);
+      continue;
+    }
     values[name] = entryBlock->getArgument(i);
   }
 
@@ -690,7 +706,27 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
 
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;
+  SmallVector<NamedAttrList> resultAttrs;
+  // Hidden results holding run-time sizes, after the graph's outputs.
+  SmallVector<Value> countResults;
   for (const onnx::ValueInfoProto &vi : graph.output()) {
+    NamedAttrList attrs;
+    attrs.set("onnx.name", builder.getStringAttr(vi.name()));
+    if (auto size = runtimeSizes.find(vi.name()); size != runtimeSizes.end()) {
+      attrs.set("zlg.count_dim", builder.getI64IntegerAttr(size->second.dim));
+      attrs.set(
+          "zlg.count_result",
+          builder.getI64IntegerAttr(graph.output_size() + countResults.size()));
+      countResults.push_back(size->second.count);
+    }
+    if (auto str = stringValues.find(vi.name()); str != stringValues.end()) {
+      attrs.set("zlg.string_bytes", builder.getI64IntegerAttr(stringBytes));
+      results.push_back(str->second);
+      resultTypes.push_back(str->second.getType());
+      resultAttrs.push_back(attrs);
+      continue;
+    }
+    resultAttrs.push_back(attrs);
     auto it = values.find(vi.name());
     if (it == values.end() && sequences.contains(vi.name())) {
       emitError(fileLoc) << "graph output '" << vi.name()
@@ -707,10 +743,19 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
     results.push_back(it->second);
     resultTypes.push_back(it->second.getType());
   }
+  for (auto [i, count] : llvm::enumerate(countResults)) {
+    NamedAttrList attrs;
+    attrs.set("onnx.name",
+              builder.getStringAttr("zlg.count." + std::to_string(i)));
+    attrs.set("zlg.hidden", builder.getUnitAttr());
+    results.push_back(count);
+    resultTypes.push_back(count.getType());
+    resultAttrs.push_back(attrs);
+  }
   func::ReturnOp::create(builder, fileLoc, results);
   func.setType(builder.getFunctionType(argTypes, resultTypes));
-  for (auto [i, vi] : llvm::enumerate(graph.output()))
-    func.setResultAttr(i, "onnx.name", builder.getStringAttr(vi.name()));
+  for (auto [i, attrs] : llvm::enumerate(resultAttrs))
+    func.setResultAttrs(i, attrs.getDictionary(&ctx));
 
   if (failed(mlir::verify(*module)))
     return nullptr;
@@ -1022,7 +1067,7 @@ OwningOpRef<ModuleOp> zellige::importONNXModel(MLIRContext &ctx,
     return nullptr;
   }
 
-  GraphImporter importer(ctx, path, opset);
+  GraphImporter importer(ctx, path, opset, opts.stringBytes);
   return importer.importModel(model);
 }
 

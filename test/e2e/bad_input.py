@@ -509,6 +509,29 @@ def corrupt_npy(ctx):
                  [names_file(path)])
 
 
+@case("run.string_too_long")
+def string_too_long(ctx):
+    """A string input longer than the bundle's --string-bytes."""
+    def build(helper, T):
+        x = helper.make_tensor_value_info("words", T.STRING, [3])
+        y = helper.make_tensor_value_info("kept", T.STRING, [None])
+        node = helper.make_node("StringNormalizer", ["words"], ["kept"],
+                                stopwords=["a"], name="norm")
+        return helper.make_model(
+            helper.make_graph([node], "g", [x], [y]),
+            opset_imports=[helper.make_opsetid("", 10)])
+    model = _model_with(ctx, "strings.onnx", build)
+    bundle = ctx.path("strings.zlg")
+    invoke(ctx, ["compile", model, "--target", "host", "--string-bytes", "4",
+                 "-o", bundle])
+    path = ctx.path("words.npy")
+    np.save(path, np.array(["a", "much too long", "b"]))
+    expect_error(ctx, ["run", bundle, "--input", "words=%s" % path,
+                       "--output-dir", ctx.path("out")],
+                 [names_token("input words", "words"),
+                  ("the limit", r"at most 4 bytes")])
+
+
 def _bad_bundle(ctx, name, mutate):
     bundle, x = ctx.good_bundle()
     data = bytearray(open(bundle, "rb").read())

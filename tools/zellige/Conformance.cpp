@@ -189,6 +189,17 @@ std::optional<std::string> compare(const HostTensor &got,
     return formatv("output '{0}': shape {1}, expected {2}", want.name,
                    formatShape(got.shape), formatShape(want.shape))
         .str();
+  if (want.dtype == DType::String) {
+    for (size_t i = 0; i < want.strings.size(); ++i)
+      if (i >= got.strings.size() || got.strings[i] != want.strings[i])
+        return formatv("output '{0}': string {1} is \"{2}\", expected "
+                       "\"{3}\"",
+                       want.name, i,
+                       i < got.strings.size() ? got.strings[i] : "",
+                       want.strings[i])
+            .str();
+    return std::nullopt;
+  }
   std::optional<std::vector<double>> a = asDoubles(got), b = asDoubles(want);
   if (!a || !b) {
     if (got.data != want.data)

@@ -83,6 +83,12 @@ cl::list<std::string> compileInputShapes(
     "input-shape",
     cl::desc("Fix a symbolic input shape: NAME=1x3x224x224 (repeatable)"),
     cl::sub(compileCmd), cl::cat(category));
+cl::opt<unsigned> compileStringBytes(
+    "string-bytes",
+    cl::desc("Bytes each element of a string tensor takes in the bundle "
+             "(UTF-8, NUL-padded; longer input strings are refused when "
+             "running; default 64)"),
+    cl::init(64), cl::sub(compileCmd), cl::cat(category));
 cl::opt<std::string> compileArch(
     "arch",
     cl::desc("Target architecture: sm_75|sm_80|sm_86|sm_89|sm_90 for cuda "
@@ -244,6 +250,10 @@ int runCompile() {
       return fail("--input-shape: expected NAME=D0xD1x..., got '" + spec + "'");
     options.inputShapes[name.str()] = *shape;
   }
+  if (compileStringBytes < 1 || compileStringBytes > (1u << 20))
+    return fail("--string-bytes: expected 1 to 1048576, got " +
+                std::to_string(compileStringBytes));
+  options.stringBytes = compileStringBytes;
   StringRef emit = compileEmit;
   if (emit.empty())
     options.emit = EmitPhase::None;
@@ -317,6 +327,9 @@ std::string formatValues(const HostTensor &t, size_t limit) {
     case DType::U8:
     case DType::Bool:
       os << int(t.values<uint8_t>()[i]);
+      break;
+    case DType::String:
+      os << '"' << t.strings[i] << '"';
       break;
     default:
       os << "?";

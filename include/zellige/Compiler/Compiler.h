@@ -36,6 +36,8 @@ struct CompileOptions {
   std::string tileSizes;    ///< See zellige-configure-dispatches.
   std::string kernelConfig; ///< TOML file of knob values.
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// See ImportOptions::stringBytes.
+  int64_t stringBytes = 64;
   TargetOptions targetOptions;
   bool printIRAfterAll = false;
   /// Compile and serialize, but write no bundle.

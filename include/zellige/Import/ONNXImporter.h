@@ -31,6 +31,9 @@ struct ImportOptions {
   bool shapeInference = true;
   /// Optional overrides of input shapes, by input name (for symbolic dims).
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// The bytes each element of a string tensor takes in a bundle (UTF-8,
+  /// NUL-padded); longer input strings are refused at run time.
+  int64_t stringBytes = 64;
 };
 
 /// The opset every imported node is brought to: the newest one libonnx knows,

@@ -544,8 +544,27 @@ def gradient(kind):
     return build
 
 
+def strings(kind):
+    """StringNormalizer on a [1, 4] string input ("normalizer"), or a string
+    input given to Identity ("identity"), which only StringNormalizer takes."""
+    def build(path):
+        s = TensorProto.STRING
+        x = helper.make_tensor_value_info("x", s, [1, 4])
+        y = helper.make_tensor_value_info("y", s, [1, None])
+        if kind == "normalizer":
+            node = helper.make_node(
+                "StringNormalizer", ["x"], ["y"], case_change_action="UPPER",
+                is_case_sensitive=0, stopwords=["the", "A"], name="norm")
+        else:
+            node = helper.make_node("Identity", ["x"], ["y"], name="copy")
+        save(model(helper.make_graph([node], "g", [x], [y]), 10), path)
+    return build
+
+
 KINDS.update({
     "initializers": initializers,
+    "string_normalizer": strings("normalizer"),
+    "string_identity": strings("identity"),
     "sequences": sequences,
     "sequence_runtime_position": sequence_runtime_position,
     "sequence_output": sequence_output,
