@@ -45,6 +45,10 @@ public:
 
   mlir::OwningOpRef<mlir::ModuleOp> importModel(const onnx::ModelProto &model);
 
+  /// Whether `opType` (of ai.onnx.preview.training) is an optimizer the
+  /// importer expands: Adagrad, Adam, Momentum.
+  static bool isOptimizerOperator(llvm::StringRef opType);
+
 private:
   /// A node's name for messages and locations: its name, or
   /// "<OpType>_<index>" when it has none.
@@ -83,6 +87,12 @@ private:
                        mlir::Type resultType,
                        llvm::ArrayRef<mlir::NamedAttribute> attrs,
                        mlir::Location loc, const std::string &prefix);
+  /// Builds and verifies an elementwise `onnx.<opType>` of `a` and `b`, its
+  /// result of their broadcast shape (and of `a`'s element type unless
+  /// `elementType` is given). Null after an error, or when `a` or `b` is.
+  mlir::Value createBinary(llvm::StringRef opType, mlir::Value a, mlir::Value b,
+                           mlir::Location loc, const std::string &prefix,
+                           mlir::Type elementType = {});
   /// An i64 constant: a 1-D tensor, or a scalar when `scalar` is set.
   mlir::Value createI64Constant(llvm::ArrayRef<int64_t> values, bool scalar,
                                 mlir::Location loc);
@@ -111,6 +121,16 @@ private:
   mlir::LogicalResult importGradientNode(const onnx::NodeProto &node,
                                          mlir::Location loc,
                                          const std::string &prefix);
+  /// MatMulInteger, ConvInteger, QLinearMatMul, QLinearConv (Integer.cpp).
+  static bool isIntegerLinearOperator(llvm::StringRef opType);
+  mlir::LogicalResult importIntegerLinearNode(const onnx::NodeProto &node,
+                                              mlir::Location loc,
+                                              const std::string &prefix);
+  /// The training domain's optimizers, Adagrad, Adam and Momentum
+  /// (Training.cpp).
+  mlir::LogicalResult importOptimizerNode(const onnx::NodeProto &node,
+                                          mlir::Location loc,
+                                          const std::string &prefix);
 
   mlir::MLIRContext &ctx;
   mlir::OpBuilder builder;

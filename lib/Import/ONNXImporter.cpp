@@ -20,6 +20,7 @@
 #include "dialects/onnx/ONNXDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -392,6 +393,27 @@ Value GraphImporter::createOp(StringRef opType, ValueRange operands,
   return op->getResult(0);
 }
 
+Value GraphImporter::createBinary(StringRef opType, Value a, Value b,
+                                  Location loc, const std::string &prefix,
+                                  Type elementType) {
+  if (!a || !b)
+    return {};
+  auto aType = cast<RankedTensorType>(a.getType());
+  auto bType = cast<RankedTensorType>(b.getType());
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(aType.getShape(), bType.getShape(),
+                                          shape)) {
+    emitError(loc) << prefix << "the expansion's " << opType
+                   << " has operands of shapes that do not broadcast";
+    return {};
+  }
+  return createOp(opType, {a, b},
+                  RankedTensorType::get(shape, elementType
+                                                   ? elementType
+                                                   : aType.getElementType()),
+                  {}, loc, prefix);
+}
+
 Value GraphImporter::createI64Constant(ArrayRef<int64_t> ints, bool scalar,
                                        Location loc) {
   auto type = scalar ? RankedTensorType::get({}, builder.getI64Type())
@@ -551,6 +573,9 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   };
   if (node.domain() == "ai.onnx.preview.training" && opType == "Gradient")
     return importGradientNode(node, loc, prefix);
+  if (node.domain() == "ai.onnx.preview.training" &&
+      isOptimizerOperator(opType))
+    return importOptimizerNode(node, loc, prefix);
   if (!node.domain().empty() && node.domain() != "ai.onnx")
     return unsupported();
   if (opType == "Constant")
@@ -559,6 +584,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     return importSequenceNode(node, loc, prefix);
   if (opType == "StringNormalizer")
     return importStringNormalizer(node, loc, prefix);
+  if (isIntegerLinearOperator(opType))
+    return importIntegerLinearNode(node, loc, prefix);
 
   std::string opName = "onnx." + opType;
   std::optional<RegisteredOperationName> registered =
@@ -891,10 +918,12 @@ OwningOpRef<ModuleOp> zellige::importONNXModel(MLIRContext &ctx,
   auto isDefaultDomain = [](const onnx::NodeProto &node) {
     return node.domain().empty() || node.domain() == "ai.onnx";
   };
-  // The training domain's Gradient is expanded by the importer.
+  // The training domain's Gradient and optimizers are expanded by the
+  // importer.
   auto isGradient = [](const onnx::NodeProto &node) {
     return node.domain() == "ai.onnx.preview.training" &&
-           node.op_type() == "Gradient";
+           (node.op_type() == "Gradient" ||
+            GraphImporter::isOptimizerOperator(node.op_type()));
   };
   auto unsupportedNode = [&](int index, int64_t domainOpset) {
     const onnx::NodeProto &node = model.graph().node(index);
@@ -917,6 +946,15 @@ OwningOpRef<ModuleOp> zellige::importONNXModel(MLIRContext &ctx,
         domainOpset = id.version();
     unsupportedNode(i, domainOpset);
     return nullptr;
+  }
+  // A model of training-domain operators only may import no default opset;
+  // the operators it expands into are those of the canonical one.
+  if (opset < 1 && model.graph().node_size() > 0 &&
+      llvm::all_of(model.graph().node(), isGradient)) {
+    onnx::OperatorSetIdProto *id = model.add_opset_import();
+    id->set_domain("");
+    id->set_version(kCanonicalONNXOpset);
+    opset = kCanonicalONNXOpset;
   }
   if (opset < 1) {
     emitError(fileLoc) << "ONNX model '" << path

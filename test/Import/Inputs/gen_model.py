@@ -561,8 +561,70 @@ def strings(kind):
     return build
 
 
+def integer_ops(path):
+    """MatMulInteger with a per-row zero point of A, and QLinearConv with
+    per-channel weight scales and a bias."""
+    u8, f = TensorProto.UINT8, TensorProto.FLOAT
+    ins = [helper.make_tensor_value_info("A", u8, [3, 4]),
+           helper.make_tensor_value_info("B", u8, [4, 2]),
+           helper.make_tensor_value_info("x", u8, [1, 2, 5, 5])]
+    outs = [helper.make_tensor_value_info("Y", TensorProto.INT32, [3, 2]),
+            helper.make_tensor_value_info("y", u8, [1, 3, 5, 5])]
+    inits = [
+        numpy_helper.from_array(np.array([1, 2, 3], dtype=np.uint8), "a_zp"),
+        numpy_helper.from_array(np.array(0.5, dtype=np.float32), "x_scale"),
+        numpy_helper.from_array(np.array(128, dtype=np.uint8), "x_zp"),
+        numpy_helper.from_array(np.full((3, 2, 3, 3), 7, dtype=np.uint8), "w"),
+        numpy_helper.from_array(np.array([0.1, 0.2, 0.3], dtype=np.float32),
+                                "w_scale"),
+        numpy_helper.from_array(np.array([0, 1, 2], dtype=np.uint8), "w_zp"),
+        numpy_helper.from_array(np.array(0.25, dtype=np.float32), "y_scale"),
+        numpy_helper.from_array(np.array(10, dtype=np.uint8), "y_zp"),
+        numpy_helper.from_array(np.array([5, 6, 7], dtype=np.int32), "bias"),
+    ]
+    nodes = [
+        helper.make_node("MatMulInteger", ["A", "B", "a_zp"], ["Y"],
+                         name="mmi"),
+        helper.make_node("QLinearConv", ["x", "x_scale", "x_zp", "w",
+                                         "w_scale", "w_zp", "y_scale", "y_zp",
+                                         "bias"], ["y"], pads=[1, 1, 1, 1],
+                         name="qconv"),
+    ]
+    save(model(helper.make_graph(nodes, "g", ins, outs, inits), 13), path)
+
+
+def momentum(path):
+    """Nesterov Momentum (ai.onnx.preview.training) on two tensors, in a model
+    that imports no default-domain opset."""
+    f = TensorProto.FLOAT
+    ins = [helper.make_tensor_value_info("R", f, []),
+           helper.make_tensor_value_info("T", TensorProto.INT64, [])]
+    outs = []
+    for n, shape in (("X1", [2]), ("X2", [3, 2])):
+        for p in ("", "G", "V"):
+            ins.append(helper.make_tensor_value_info(p + n if p else n, f,
+                                                     shape))
+    names = ["R", "T", "X1", "X2", "G1", "G2", "V1", "V2"]
+    ins = [next(i for i in ins if i.name == (n if n in ("R", "T") else
+           {"X1": "X1", "X2": "X2", "G1": "GX1", "G2": "GX2",
+            "V1": "VX1", "V2": "VX2"}[n])) for n in names]
+    outs = [helper.make_tensor_value_info(n, f, None)
+            for n in ("X1_new", "X2_new", "V1_new", "V2_new")]
+    node = helper.make_node(
+        "Momentum", [i.name for i in ins], [o.name for o in outs],
+        alpha=0.9, beta=0.5, mode="nesterov", norm_coefficient=0.01,
+        domain="ai.onnx.preview.training", name="opt")
+    m = helper.make_model(
+        helper.make_graph([node], "g", ins, outs),
+        opset_imports=[helper.make_opsetid("ai.onnx.preview.training", 1)])
+    m.ir_version = 7
+    save(m, path)
+
+
 KINDS.update({
     "initializers": initializers,
+    "integer_ops": integer_ops,
+    "momentum": momentum,
     "string_normalizer": strings("normalizer"),
     "string_identity": strings("identity"),
     "sequences": sequences,
