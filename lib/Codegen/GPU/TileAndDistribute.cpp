@@ -120,10 +120,10 @@ static LogicalResult tileToForall(RewriterBase &rewriter, linalg::LinalgOp op,
 
 /// Splat constants that linalg.generic operations read become scalar
 /// constants in their bodies, and the operands go (or, where an operand is
-/// all that bounds a loop, become a tensor.empty that nothing reads and that
-/// tiling shrinks to the tile). A kernel then needs no constant tensor, which
-/// bufferization would turn into a memref.global of the enclosing module,
-/// out of reach of the outlined kernel.
+/// all that bounds a loop, become a tensor.empty that nothing reads). Splat
+/// constants anything else reads become a linalg.fill. A kernel then needs
+/// no constant tensor, which bufferization would turn into a memref.global
+/// of the enclosing module, out of reach of the outlined kernel.
 static void splatInputsToScalars(func::FuncOp func) {
   bool changed = false;
   func.walk([&](linalg::GenericOp op) {
@@ -145,11 +145,35 @@ static void splatInputsToScalars(func::FuncOp func) {
       changed = true;
     }
   });
-  if (!changed)
-    return;
-  RewritePatternSet patterns(func.getContext());
-  linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
-  (void)applyPatternsGreedily(func, std::move(patterns));
+  if (changed) {
+    RewritePatternSet patterns(func.getContext());
+    linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
+    (void)applyPatternsGreedily(func, std::move(patterns));
+  }
+  // Splat constants other operations read (a concatenation's padding, say)
+  // become fills of an empty tensor, which tiling and bufferization treat
+  // like any computed tensor.
+  SmallVector<arith::ConstantOp> splats;
+  func.walk([&](arith::ConstantOp constant) {
+    auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+    if (dense && dense.isSplat() && isa<RankedTensorType>(constant.getType()) &&
+        !constant->use_empty())
+      splats.push_back(constant);
+  });
+  for (arith::ConstantOp constant : splats) {
+    auto dense = cast<DenseElementsAttr>(constant.getValue());
+    auto type = cast<RankedTensorType>(constant.getType());
+    OpBuilder builder(constant);
+    Value scalar = arith::ConstantOp::create(builder, constant.getLoc(),
+                                             dense.getSplatValue<TypedAttr>());
+    Value empty = tensor::EmptyOp::create(
+        builder, constant.getLoc(), type.getShape(), type.getElementType());
+    Value fill =
+        linalg::FillOp::create(builder, constant.getLoc(), scalar, empty)
+            .getResult(0);
+    constant.replaceAllUsesWith(fill);
+    constant.erase();
+  }
 }
 
 /// Rewrites each statically shaped tensor.pad with a constant padding value

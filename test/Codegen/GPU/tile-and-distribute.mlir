@@ -88,3 +88,18 @@ func.func @dispatch_2_reduction(%out: memref<2xi64>) attributes {kernel.config =
   bufferization.materialize_in_destination %r in restrict writable %out : (tensor<2xi64>, memref<2xi64>) -> ()
   return
 }
+
+// -----
+
+// A splat constant another operation reads (here a copy) becomes a fill.
+
+// CHECK-LABEL: func.func @dispatch_3_elementwise
+// CHECK-NOT:     arith.constant dense
+// CHECK:         linalg.fill ins(%{{.*}} : i64)
+func.func @dispatch_3_elementwise(%out: memref<8xi64>) attributes {kernel.config = #kernel.config<"elementwise", []>} {
+  %sevens = arith.constant dense<7> : tensor<8xi64>
+  %e = tensor.empty() : tensor<8xi64>
+  %r = linalg.copy ins(%sevens : tensor<8xi64>) outs(%e : tensor<8xi64>) -> tensor<8xi64>
+  bufferization.materialize_in_destination %r in restrict writable %out : (tensor<8xi64>, memref<8xi64>) -> ()
+  return
+}
