@@ -121,6 +121,12 @@ private:
   mlir::LogicalResult importGradientNode(const onnx::NodeProto &node,
                                          mlir::Location loc,
                                          const std::string &prefix);
+  /// NonZero, Compress and TopK: outputs sized at run time
+  /// (DataDependent.cpp).
+  static bool isDataDependentOperator(llvm::StringRef opType);
+  mlir::LogicalResult importDataDependentNode(const onnx::NodeProto &node,
+                                              mlir::Location loc,
+                                              const std::string &prefix);
   /// MatMulInteger, ConvInteger, QLinearMatMul, QLinearConv (Integer.cpp).
   static bool isIntegerLinearOperator(llvm::StringRef opType);
   mlir::LogicalResult importIntegerLinearNode(const onnx::NodeProto &node,

@@ -455,6 +455,14 @@ GraphImporter::getConstantInts(Value value) {
 
 Value GraphImporter::lookupValue(const std::string &name, Location loc,
                                  const std::string &prefix) {
+  if (runtimeSizes.contains(name)) {
+    emitError(loc) << prefix << "input '" << name
+                   << "' has a size known only at run time (the output of "
+                      "NonZero, Compress, TopK with a run-time K, or "
+                      "StringNormalizer); only graph outputs may have one "
+                      "(not supported here)";
+    return {};
+  }
   auto it = values.find(name);
   if (it != values.end())
     return it->second;
@@ -586,6 +594,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     return importStringNormalizer(node, loc, prefix);
   if (isIntegerLinearOperator(opType))
     return importIntegerLinearNode(node, loc, prefix);
+  if (isDataDependentOperator(opType))
+    return importDataDependentNode(node, loc, prefix);
 
   std::string opName = "onnx." + opType;
   std::optional<RegisteredOperationName> registered =

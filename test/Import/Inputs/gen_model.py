@@ -621,8 +621,47 @@ def momentum(path):
     save(m, path)
 
 
+def data_dependent(kind):
+    """NonZero and TopK with a run-time K as graph outputs ("outputs"), TopK
+    with a constant K ("topk_const"), or NonZero read by a Transpose
+    ("nonzero_used"), which the importer refuses."""
+    def build(path):
+        f, i64 = TensorProto.FLOAT, TensorProto.INT64
+        x = helper.make_tensor_value_info("x", f, [2, 3])
+        k = helper.make_tensor_value_info("k", i64, [1])
+        inits = []
+        if kind == "outputs":
+            ins = [x, k]
+            nodes = [helper.make_node("NonZero", ["x"], ["nz"], name="nz"),
+                     helper.make_node("TopK", ["x", "k"], ["v", "i"], axis=1,
+                                      name="top")]
+            outs = [helper.make_tensor_value_info("nz", i64, [2, None]),
+                    helper.make_tensor_value_info("v", f, [2, None]),
+                    helper.make_tensor_value_info("i", i64, [2, None])]
+        elif kind == "topk_const":
+            ins = [x]
+            inits = [numpy_helper.from_array(np.array([2], dtype=np.int64),
+                                             "k")]
+            nodes = [helper.make_node("TopK", ["x", "k"], ["v", "i"], axis=1,
+                                      largest=0, name="top")]
+            outs = [helper.make_tensor_value_info("v", f, [2, 2]),
+                    helper.make_tensor_value_info("i", i64, [2, 2])]
+        else:
+            ins = [x]
+            nodes = [helper.make_node("NonZero", ["x"], ["nz"], name="nz"),
+                     helper.make_node("Transpose", ["nz"], ["t"],
+                                      name="flip")]
+            outs = [helper.make_tensor_value_info("t", i64, [None, 2])]
+        save(model(helper.make_graph(nodes, "g", ins, outs, inits), 13),
+             path)
+    return build
+
+
 KINDS.update({
     "initializers": initializers,
+    "data_dependent": data_dependent("outputs"),
+    "topk_const": data_dependent("topk_const"),
+    "nonzero_used": data_dependent("nonzero_used"),
     "integer_ops": integer_ops,
     "momentum": momentum,
     "string_normalizer": strings("normalizer"),

@@ -1,0 +1,337 @@
+//===- DataDependent.cpp - Operators whose output size depends on data ----===//
+//
+// NonZero, Compress, and TopK with a K that arrives at run time have output
+// shapes that depend on values. They are compiled at an upper bound known
+// when compiling, with the actual size along one dimension computed on the
+// device as an i64 scalar (GraphImporter::runtimeSizes); the runtime trims
+// the output after each run (TensorDesc::countDim).
+//
+// All three select elements in order. A running count of the kept elements
+// (CumSum) gives each its output position; output position j then takes
+// the element whose count is j + 1 (a one-hot [n, n] selection reduced
+// against the element indices). TopK ranks every element against every
+// other along the axis (ties to the lower index) and takes positions in rank
+// order. These are quadratic in the compacted extent, which is bounded here
+// (kMaxCompactedExtent).
+//
+// A value sized at run time may only be a graph output: an operation that
+// reads it would see the bound, not the size, so the importer refuses it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "GraphImporter.h"
+
+#include "dialects/onnx/ONNXDialect.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+
+#include "onnx/onnx_pb.h"
+
+using namespace mlir;
+using namespace zellige::import_detail;
+
+namespace {
+/// The largest extent the quadratic selection handles: its [n, n] one-hot
+/// matrix then has at most 2^28 elements.
+constexpr int64_t kMaxCompactedExtent = 16384;
+} // namespace
+
+bool GraphImporter::isDataDependentOperator(llvm::StringRef opType) {
+  return opType == "NonZero" || opType == "Compress" || opType == "TopK";
+}
+
+LogicalResult GraphImporter::importDataDependentNode(
+    const onnx::NodeProto &node, Location loc, const std::string &prefix) {
+  auto fail = [&](const llvm::Twine &message) {
+    emitError(loc) << prefix << message;
+    return failure();
+  };
+  const std::string &opType = node.op_type();
+  auto intAttr = [&](llvm::StringRef name, std::optional<int64_t> dflt) {
+    for (const onnx::AttributeProto &attr : node.attribute())
+      if (attr.name() == name)
+        return std::optional<int64_t>(attr.i());
+    return dflt;
+  };
+  if (node.input_size() < 1 || node.input(0).empty())
+    return fail("the data input is missing");
+  Value data = lookupValue(node.input(0), loc, prefix);
+  if (!data)
+    return failure();
+  auto dataType = dyn_cast<RankedTensorType>(data.getType());
+  if (!dataType || !dataType.hasStaticShape())
+    return fail("the data input needs a static shape");
+
+  Type i1 = builder.getI1Type(), i64 = builder.getI64Type();
+  auto tensor = [](ArrayRef<int64_t> dims, Type element) {
+    return RankedTensorType::get(dims, element);
+  };
+  auto attr = [&](StringRef name, int64_t value) {
+    return builder.getNamedAttr(name, builder.getI64IntegerAttr(value));
+  };
+  auto op = [&](StringRef opType, ValueRange operands, Type type,
+                ArrayRef<NamedAttribute> attrs = {}) -> Value {
+    for (Value v : operands)
+      if (!v)
+        return {};
+    return createOp(opType, operands, type, attrs, loc, prefix);
+  };
+  auto castTo = [&](Value v, Type element, int64_t onnxType) -> Value {
+    if (!v)
+      return {};
+    return op("Cast", v, cast<RankedTensorType>(v.getType()).clone(element),
+              {attr("to", onnxType)});
+  };
+  auto iota = [&](int64_t n, int64_t start) {
+    SmallVector<int64_t> values;
+    for (int64_t i = 0; i < n; ++i)
+      values.push_back(start + i);
+    return createI64Constant(values, false, loc);
+  };
+  auto checkExtent = [&](int64_t n) {
+    if (n <= kMaxCompactedExtent)
+      return success();
+    return fail("selects among " + llvm::Twine(n) +
+                " elements; the selection is quadratic and handles at most " +
+                llvm::Twine(kMaxCompactedExtent) + " (not supported)");
+  };
+  // For `keep` ([n] i64 of 0/1), the index of the (j+1)-th kept element at
+  // each position j (0 where fewer are kept), and the number kept.
+  auto compact = [&](Value keep, int64_t n) -> std::pair<Value, Value> {
+    Value rank = op("CumSum", {keep, createI64Constant({0}, true, loc)},
+                    tensor({n}, i64));
+    Value ordinal =
+        op("Reshape", {iota(n, 1), createI64Constant({n, 1}, false, loc)},
+           tensor({n, 1}, i64));
+    Value select = op("Mul",
+                      {castTo(op("Equal", {rank, ordinal}, tensor({n, n}, i1)),
+                              i64, onnx::TensorProto::INT64),
+                       keep},
+                      tensor({n, n}, i64));
+    Value axis1 = createI64Constant({1}, false, loc);
+    Value source =
+        op("ReduceSum",
+           {op("Mul", {select, iota(n, 0)}, tensor({n, n}, i64)), axis1},
+           tensor({n}, i64), {attr("keepdims", 0)});
+    Value count = op("ReduceSum", {keep, createI64Constant({0}, false, loc)},
+                     tensor({}, i64), {attr("keepdims", 0)});
+    return {source, count};
+  };
+  auto finish = [&](int index, Value result, Value count,
+                    int64_t dim) -> LogicalResult {
+    if (!result || !count)
+      return failure();
+    if (node.output_size() <= index || node.output(index).empty())
+      return success();
+    values[node.output(index)] = result;
+    if (count != Value())
+      runtimeSizes[node.output(index)] = {count, dim};
+    return success();
+  };
+
+  if (opType == "NonZero") {
+    int64_t rank = dataType.getRank();
+    int64_t n = dataType.getNumElements();
+    if (rank == 0 || n == 0)
+      return fail("needs a non-empty tensor of rank 1 or more");
+    if (failed(checkExtent(n)))
+      return failure();
+    Value flat = op("Reshape", {data, createI64Constant({n}, false, loc)},
+                    tensor({n}, dataType.getElementType()));
+    Value keep = castTo(castTo(flat, i1, onnx::TensorProto::BOOL), i64,
+                        onnx::TensorProto::INT64);
+    auto [source, count] = compact(keep, n);
+    // Row d of the result: the kept elements' coordinates along d.
+    SmallVector<Value> rows;
+    int64_t stride = n;
+    Value axis0 = createI64Constant({0}, false, loc);
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t size = dataType.getDimSize(d);
+      stride /= size;
+      Value coord =
+          op("Mod",
+             {op("Div", {source, createI64Constant({stride}, true, loc)},
+                 tensor({n}, i64)),
+              createI64Constant({size}, true, loc)},
+             tensor({n}, i64));
+      rows.push_back(op("Unsqueeze", {coord, axis0}, tensor({1, n}, i64)));
+    }
+    Value result =
+        op("Concat", rows, tensor({rank, n}, i64), {attr("axis", 0)});
+    return finish(0, result, count, 1);
+  }
+
+  if (opType == "Compress") {
+    if (node.input_size() < 2 || node.input(1).empty())
+      return fail("the condition input is missing");
+    Value condition = lookupValue(node.input(1), loc, prefix);
+    if (!condition)
+      return failure();
+    auto condType = dyn_cast<RankedTensorType>(condition.getType());
+    if (!condType || condType.getRank() != 1 || !condType.hasStaticShape())
+      return fail("the condition must be 1-D with a static length");
+    std::optional<int64_t> axisAttr = intAttr("axis", std::nullopt);
+    Value source = data;
+    int64_t axis = 0;
+    if (!axisAttr) {
+      int64_t numel = dataType.getNumElements();
+      source = op("Reshape", {data, createI64Constant({numel}, false, loc)},
+                  tensor({numel}, dataType.getElementType()));
+    } else {
+      axis = *axisAttr;
+      if (axis < -dataType.getRank() || axis >= dataType.getRank())
+        return fail("axis " + llvm::Twine(axis) + " is out of range");
+      if (axis < 0)
+        axis += dataType.getRank();
+    }
+    if (!source)
+      return failure();
+    auto sourceType = cast<RankedTensorType>(source.getType());
+    int64_t n = sourceType.getDimSize(axis);
+    int64_t length = condType.getDimSize(0);
+    if (length > n)
+      return fail("the condition has " + llvm::Twine(length) +
+                  " entries for an axis of " + llvm::Twine(n));
+    if (failed(checkExtent(n)))
+      return failure();
+    Value keep = castTo(condition, i64, onnx::TensorProto::INT64);
+    if (length < n) // Missing entries are false.
+      keep =
+          op("Concat", {keep, createSplat(tensor({n - length}, i64), 0.0, loc)},
+             tensor({n}, i64), {attr("axis", 0)});
+    auto [indices, count] = compact(keep, n);
+    Value result =
+        op("Gather", {source, indices}, sourceType, {attr("axis", axis)});
+    return finish(0, result, count, axis);
+  }
+
+  // TopK.
+  if (node.input_size() < 2 || node.input(1).empty())
+    return fail("K is missing");
+  Value k = lookupValue(node.input(1), loc, prefix);
+  if (!k)
+    return failure();
+  int64_t rank = dataType.getRank();
+  int64_t axis = intAttr("axis", -1).value_or(-1);
+  if (rank == 0 || axis < -rank || axis >= rank)
+    return fail("axis " + llvm::Twine(axis) + " is out of range");
+  if (axis < 0)
+    axis += rank;
+  bool largest = intAttr("largest", 1).value_or(1) != 0;
+  int64_t n = dataType.getDimSize(axis);
+  if (n == 0)
+    return fail("the axis is empty");
+  if (failed(checkExtent(n)))
+    return failure();
+  std::optional<SmallVector<int64_t>> kConstant = getConstantInts(k);
+  if (kConstant &&
+      (kConstant->size() != 1 || (*kConstant)[0] < 0 || (*kConstant)[0] > n))
+    return fail("K must be one value from 0 to " + llvm::Twine(n));
+
+  // Work along the last dimension.
+  SmallVector<int64_t> perm;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis)
+      perm.push_back(d);
+  perm.push_back(axis);
+  SmallVector<int64_t> shape;
+  for (int64_t d : perm)
+    shape.push_back(dataType.getDimSize(d));
+  Type element = dataType.getElementType();
+  auto transpose = [&](Value v, ArrayRef<int64_t> order,
+                       ArrayRef<int64_t> resultShape, Type type) {
+    return op("Transpose", v, tensor(resultShape, type),
+              {builder.getNamedAttr("perm", builder.getI64ArrayAttr(order))});
+  };
+  Value y = transpose(data, perm, shape, element);
+  SmallVector<int64_t> rowI(shape), rowJ(shape), pairs(shape);
+  rowI.push_back(1);
+  rowJ.insert(rowJ.end() - 1, 1);
+  pairs.push_back(n);
+  Value minusOne = createI64Constant({-1}, false, loc);
+  Value yi = op("Unsqueeze", {y, minusOne}, tensor(rowI, element));
+  Value yj = op("Unsqueeze", {y, createI64Constant({-2}, false, loc)},
+                tensor(rowJ, element));
+  // Element i ranks after every j that beats it, and after every equal j of
+  // a lower index.
+  Value beats = op(largest ? "Greater" : "Less", {yj, yi}, tensor(pairs, i1));
+  Value equal = op("Equal", {yj, yi}, tensor(pairs, i1));
+  SmallVector<bool> lower;
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      lower.push_back(j < i);
+  auto lowerType = tensor({n, n}, i1);
+  Value lowerIndex =
+      ONNX::ConstantOp::create(
+          builder, loc, lowerType, nullptr,
+          DenseElementsAttr::get(lowerType, ArrayRef<bool>(lower)), nullptr,
+          nullptr, nullptr, nullptr, nullptr, nullptr)
+          .getResult();
+  Value ahead =
+      op("Or", {beats, op("And", {equal, lowerIndex}, tensor(pairs, i1))},
+         tensor(pairs, i1));
+  Value ranks =
+      op("ReduceSum", {castTo(ahead, i64, onnx::TensorProto::INT64), minusOne},
+         tensor(shape, i64), {attr("keepdims", 0)});
+  // Position p takes the element of rank p.
+  SmallVector<int64_t> rankRow(shape);
+  rankRow.insert(rankRow.end() - 1, 1);
+  Value positions =
+      op("Reshape", {iota(n, 0), createI64Constant({n, 1}, false, loc)},
+         tensor({n, 1}, i64));
+  Value select =
+      castTo(op("Equal",
+                {op("Unsqueeze", {ranks, createI64Constant({-2}, false, loc)},
+                    tensor(rankRow, i64)),
+                 positions},
+                tensor(pairs, i1)),
+             i64, onnx::TensorProto::INT64);
+  Value indices =
+      op("ReduceSum",
+         {op("Mul", {select, iota(n, 0)}, tensor(pairs, i64)), minusOne},
+         tensor(shape, i64), {attr("keepdims", 0)});
+  Value sortedValues = op("GatherElements", {y, indices},
+                          tensor(shape, element), {attr("axis", rank - 1)});
+  // Back to the input's order of dimensions.
+  SmallVector<int64_t> inverse(rank);
+  for (int64_t d = 0; d < rank; ++d)
+    inverse[perm[d]] = d;
+  Value outValues =
+      transpose(sortedValues, inverse, dataType.getShape(), element);
+  Value outIndices = transpose(indices, inverse, dataType.getShape(), i64);
+  if (!outValues || !outIndices)
+    return failure();
+
+  if (kConstant) {
+    // K known when compiling: the first K along the axis.
+    SmallVector<int64_t> kept(dataType.getShape());
+    kept[axis] = (*kConstant)[0];
+    auto slice = [&](Value v, Type type) {
+      return op("Slice",
+                {v, createI64Constant({0}, false, loc),
+                 createI64Constant({(*kConstant)[0]}, false, loc),
+                 createI64Constant({axis}, false, loc), getNoValue()},
+                tensor(kept, type));
+    };
+    Value a = slice(outValues, element), b = slice(outIndices, i64);
+    if (!a || !b)
+      return failure();
+    if (node.output_size() > 0 && !node.output(0).empty())
+      values[node.output(0)] = a;
+    if (node.output_size() > 1 && !node.output(1).empty())
+      values[node.output(1)] = b;
+    return success();
+  }
+  auto kType = dyn_cast<RankedTensorType>(k.getType());
+  if (!kType || kType.getNumElements() != 1)
+    return fail("K must hold one value");
+  Value count = op(
+      "Min",
+      {op("Reshape", {k, createI64Constant({}, false, loc)}, tensor({}, i64)),
+       createI64Constant({n}, true, loc)},
+      tensor({}, i64));
+  if (failed(finish(0, outValues, count, axis)) ||
+      failed(finish(1, outIndices, count, axis)))
+    return failure();
+  return success();
+}
