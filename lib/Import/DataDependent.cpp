@@ -63,24 +63,15 @@ LogicalResult GraphImporter::importDataDependentNode(
     return fail("the data input needs a static shape");
 
   Type i1 = builder.getI1Type(), i64 = builder.getI64Type();
-  auto tensor = [](ArrayRef<int64_t> dims, Type element) {
-    return RankedTensorType::get(dims, element);
-  };
-  auto attr = [&](StringRef name, int64_t value) {
-    return builder.getNamedAttr(name, builder.getI64IntegerAttr(value));
-  };
   auto op = [&](StringRef opType, ValueRange operands, Type type,
-                ArrayRef<NamedAttribute> attrs = {}) -> Value {
-    for (Value v : operands)
-      if (!v)
-        return {};
+                ArrayRef<NamedAttribute> attrs = {}) {
     return createOp(opType, operands, type, attrs, loc, prefix);
   };
   auto castTo = [&](Value v, Type element, int64_t onnxType) -> Value {
     if (!v)
       return {};
     return op("Cast", v, cast<RankedTensorType>(v.getType()).clone(element),
-              {attr("to", onnxType)});
+              {i64Attr("to", onnxType)});
   };
   auto iota = [&](int64_t n, int64_t start) {
     SmallVector<int64_t> values;
@@ -99,22 +90,23 @@ LogicalResult GraphImporter::importDataDependentNode(
   // each position j (0 where fewer are kept), and the number kept.
   auto compact = [&](Value keep, int64_t n) -> std::pair<Value, Value> {
     Value rank = op("CumSum", {keep, createI64Constant({0}, true, loc)},
-                    tensor({n}, i64));
+                    tensorOf({n}, i64));
     Value ordinal =
         op("Reshape", {iota(n, 1), createI64Constant({n, 1}, false, loc)},
-           tensor({n, 1}, i64));
-    Value select = op("Mul",
-                      {castTo(op("Equal", {rank, ordinal}, tensor({n, n}, i1)),
-                              i64, onnx::TensorProto::INT64),
-                       keep},
-                      tensor({n, n}, i64));
+           tensorOf({n, 1}, i64));
+    Value select =
+        op("Mul",
+           {castTo(op("Equal", {rank, ordinal}, tensorOf({n, n}, i1)), i64,
+                   onnx::TensorProto::INT64),
+            keep},
+           tensorOf({n, n}, i64));
     Value axis1 = createI64Constant({1}, false, loc);
     Value source =
         op("ReduceSum",
-           {op("Mul", {select, iota(n, 0)}, tensor({n, n}, i64)), axis1},
-           tensor({n}, i64), {attr("keepdims", 0)});
+           {op("Mul", {select, iota(n, 0)}, tensorOf({n, n}, i64)), axis1},
+           tensorOf({n}, i64), {i64Attr("keepdims", 0)});
     Value count = op("ReduceSum", {keep, createI64Constant({0}, false, loc)},
-                     tensor({}, i64), {attr("keepdims", 0)});
+                     tensorOf({}, i64), {i64Attr("keepdims", 0)});
     return {source, count};
   };
   auto finish = [&](int index, Value result, Value count,
@@ -137,7 +129,7 @@ LogicalResult GraphImporter::importDataDependentNode(
     if (failed(checkExtent(n)))
       return failure();
     Value flat = op("Reshape", {data, createI64Constant({n}, false, loc)},
-                    tensor({n}, dataType.getElementType()));
+                    tensorOf({n}, dataType.getElementType()));
     Value keep = castTo(castTo(flat, i1, onnx::TensorProto::BOOL), i64,
                         onnx::TensorProto::INT64);
     auto [source, count] = compact(keep, n);
@@ -151,13 +143,13 @@ LogicalResult GraphImporter::importDataDependentNode(
       Value coord =
           op("Mod",
              {op("Div", {source, createI64Constant({stride}, true, loc)},
-                 tensor({n}, i64)),
+                 tensorOf({n}, i64)),
               createI64Constant({size}, true, loc)},
-             tensor({n}, i64));
-      rows.push_back(op("Unsqueeze", {coord, axis0}, tensor({1, n}, i64)));
+             tensorOf({n}, i64));
+      rows.push_back(op("Unsqueeze", {coord, axis0}, tensorOf({1, n}, i64)));
     }
     Value result =
-        op("Concat", rows, tensor({rank, n}, i64), {attr("axis", 0)});
+        op("Concat", rows, tensorOf({rank, n}, i64), {i64Attr("axis", 0)});
     return finish(0, result, count, 1);
   }
 
@@ -176,7 +168,7 @@ LogicalResult GraphImporter::importDataDependentNode(
     if (!axisAttr) {
       int64_t numel = dataType.getNumElements();
       source = op("Reshape", {data, createI64Constant({numel}, false, loc)},
-                  tensor({numel}, dataType.getElementType()));
+                  tensorOf({numel}, dataType.getElementType()));
     } else {
       axis = *axisAttr;
       if (axis < -dataType.getRank() || axis >= dataType.getRank())
@@ -196,12 +188,12 @@ LogicalResult GraphImporter::importDataDependentNode(
       return failure();
     Value keep = castTo(condition, i64, onnx::TensorProto::INT64);
     if (length < n) // Missing entries are false.
-      keep =
-          op("Concat", {keep, createSplat(tensor({n - length}, i64), 0.0, loc)},
-             tensor({n}, i64), {attr("axis", 0)});
+      keep = op("Concat",
+                {keep, createSplat(tensorOf({n - length}, i64), 0.0, loc)},
+                tensorOf({n}, i64), {i64Attr("axis", 0)});
     auto [indices, count] = compact(keep, n);
     Value result =
-        op("Gather", {source, indices}, sourceType, {attr("axis", axis)});
+        op("Gather", {source, indices}, sourceType, {i64Attr("axis", axis)});
     return finish(0, result, count, axis);
   }
 
@@ -240,7 +232,7 @@ LogicalResult GraphImporter::importDataDependentNode(
   Type element = dataType.getElementType();
   auto transpose = [&](Value v, ArrayRef<int64_t> order,
                        ArrayRef<int64_t> resultShape, Type type) {
-    return op("Transpose", v, tensor(resultShape, type),
+    return op("Transpose", v, tensorOf(resultShape, type),
               {builder.getNamedAttr("perm", builder.getI64ArrayAttr(order))});
   };
   Value y = transpose(data, perm, shape, element);
@@ -249,18 +241,18 @@ LogicalResult GraphImporter::importDataDependentNode(
   rowJ.insert(rowJ.end() - 1, 1);
   pairs.push_back(n);
   Value minusOne = createI64Constant({-1}, false, loc);
-  Value yi = op("Unsqueeze", {y, minusOne}, tensor(rowI, element));
+  Value yi = op("Unsqueeze", {y, minusOne}, tensorOf(rowI, element));
   Value yj = op("Unsqueeze", {y, createI64Constant({-2}, false, loc)},
-                tensor(rowJ, element));
+                tensorOf(rowJ, element));
   // Element i ranks after every j that beats it, and after every equal j of
   // a lower index.
-  Value beats = op(largest ? "Greater" : "Less", {yj, yi}, tensor(pairs, i1));
-  Value equal = op("Equal", {yj, yi}, tensor(pairs, i1));
+  Value beats = op(largest ? "Greater" : "Less", {yj, yi}, tensorOf(pairs, i1));
+  Value equal = op("Equal", {yj, yi}, tensorOf(pairs, i1));
   SmallVector<bool> lower;
   for (int64_t i = 0; i < n; ++i)
     for (int64_t j = 0; j < n; ++j)
       lower.push_back(j < i);
-  auto lowerType = tensor({n, n}, i1);
+  auto lowerType = tensorOf({n, n}, i1);
   Value lowerIndex =
       ONNX::ConstantOp::create(
           builder, loc, lowerType, nullptr,
@@ -268,30 +260,31 @@ LogicalResult GraphImporter::importDataDependentNode(
           nullptr, nullptr, nullptr, nullptr, nullptr)
           .getResult();
   Value ahead =
-      op("Or", {beats, op("And", {equal, lowerIndex}, tensor(pairs, i1))},
-         tensor(pairs, i1));
+      op("Or", {beats, op("And", {equal, lowerIndex}, tensorOf(pairs, i1))},
+         tensorOf(pairs, i1));
   Value ranks =
       op("ReduceSum", {castTo(ahead, i64, onnx::TensorProto::INT64), minusOne},
-         tensor(shape, i64), {attr("keepdims", 0)});
+         tensorOf(shape, i64), {i64Attr("keepdims", 0)});
   // Position p takes the element of rank p.
   SmallVector<int64_t> rankRow(shape);
   rankRow.insert(rankRow.end() - 1, 1);
   Value positions =
       op("Reshape", {iota(n, 0), createI64Constant({n, 1}, false, loc)},
-         tensor({n, 1}, i64));
+         tensorOf({n, 1}, i64));
   Value select =
       castTo(op("Equal",
                 {op("Unsqueeze", {ranks, createI64Constant({-2}, false, loc)},
-                    tensor(rankRow, i64)),
+                    tensorOf(rankRow, i64)),
                  positions},
-                tensor(pairs, i1)),
+                tensorOf(pairs, i1)),
              i64, onnx::TensorProto::INT64);
   Value indices =
       op("ReduceSum",
-         {op("Mul", {select, iota(n, 0)}, tensor(pairs, i64)), minusOne},
-         tensor(shape, i64), {attr("keepdims", 0)});
-  Value sortedValues = op("GatherElements", {y, indices},
-                          tensor(shape, element), {attr("axis", rank - 1)});
+         {op("Mul", {select, iota(n, 0)}, tensorOf(pairs, i64)), minusOne},
+         tensorOf(shape, i64), {i64Attr("keepdims", 0)});
+  Value sortedValues =
+      op("GatherElements", {y, indices}, tensorOf(shape, element),
+         {i64Attr("axis", rank - 1)});
   // Back to the input's order of dimensions.
   SmallVector<int64_t> inverse(rank);
   for (int64_t d = 0; d < rank; ++d)
@@ -311,7 +304,7 @@ LogicalResult GraphImporter::importDataDependentNode(
                 {v, createI64Constant({0}, false, loc),
                  createI64Constant({(*kConstant)[0]}, false, loc),
                  createI64Constant({axis}, false, loc), getNoValue()},
-                tensor(kept, type));
+                tensorOf(kept, type));
     };
     Value a = slice(outValues, element), b = slice(outIndices, i64);
     if (!a || !b)
@@ -327,9 +320,9 @@ LogicalResult GraphImporter::importDataDependentNode(
     return fail("K must hold one value");
   Value count = op(
       "Min",
-      {op("Reshape", {k, createI64Constant({}, false, loc)}, tensor({}, i64)),
+      {op("Reshape", {k, createI64Constant({}, false, loc)}, tensorOf({}, i64)),
        createI64Constant({n}, true, loc)},
-      tensor({}, i64));
+      tensorOf({}, i64));
   if (failed(finish(0, outValues, count, axis)) ||
       failed(finish(1, outIndices, count, axis)))
     return failure();

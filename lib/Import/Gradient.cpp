@@ -101,18 +101,8 @@ LogicalResult GraphImporter::importGradientNode(const onnx::NodeProto &node,
       path.push_back(&op);
 
   // Helpers that build adjoint arithmetic with broadcast result types.
-  auto binary = [&](StringRef opType, Value a, Value b) -> Value {
-    if (!a || !b)
-      return {};
-    auto aType = cast<RankedTensorType>(a.getType());
-    auto bType = cast<RankedTensorType>(b.getType());
-    SmallVector<int64_t> shape;
-    if (!OpTrait::util::getBroadcastedShape(aType.getShape(), bType.getShape(),
-                                            shape)) {
-      report("the adjoint of " + opType + " has shapes that do not broadcast");
-      return {};
-    }
-    return createOp(opType, {a, b}, aType.clone(shape), {}, loc, prefix);
+  auto binary = [&](StringRef opType, Value a, Value b) {
+    return createBinary(opType, a, b, loc, prefix);
   };
   auto unary = [&](StringRef opType, Value a) -> Value {
     if (!a)

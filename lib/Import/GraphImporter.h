@@ -17,6 +17,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -33,6 +34,12 @@ class AttributeProto;
 } // namespace onnx
 
 namespace zellige::import_detail {
+
+/// A ranked tensor type; shorthand for the expansions.
+inline mlir::RankedTensorType tensorOf(llvm::ArrayRef<int64_t> shape,
+                                       mlir::Type element) {
+  return mlir::RankedTensorType::get(shape, element);
+}
 
 /// Builds the module for one checked, shape-inferred model.
 class GraphImporter {
@@ -82,7 +89,8 @@ private:
   //===--------------------------------------------------------------------===//
 
   /// Builds and verifies `onnx.<opType>` with one result of `resultType`.
-  /// Null after an error prefixed with `prefix`.
+  /// Null after an error prefixed with `prefix`, or when an operand is null
+  /// (an earlier step failed), so that expansions can chain calls.
   mlir::Value createOp(llvm::StringRef opType, mlir::ValueRange operands,
                        mlir::Type resultType,
                        llvm::ArrayRef<mlir::NamedAttribute> attrs,
@@ -93,6 +101,13 @@ private:
   mlir::Value createBinary(llvm::StringRef opType, mlir::Value a, mlir::Value b,
                            mlir::Location loc, const std::string &prefix,
                            mlir::Type elementType = {});
+  /// `name = value` as an i64 attribute.
+  mlir::NamedAttribute i64Attr(llvm::StringRef name, int64_t value);
+  /// Every attribute of `node`, converted; failure after an error.
+  mlir::LogicalResult
+  convertAttributes(const onnx::NodeProto &node, mlir::Location loc,
+                    const std::string &prefix,
+                    llvm::SmallVectorImpl<mlir::NamedAttribute> &attrs);
   /// An i64 constant: a 1-D tensor, or a scalar when `scalar` is set.
   mlir::Value createI64Constant(llvm::ArrayRef<int64_t> values, bool scalar,
                                 mlir::Location loc);

@@ -129,12 +129,8 @@ LogicalResult GraphImporter::importIntegerLinearNode(
   Value acc;
   if (isConv) {
     SmallVector<NamedAttribute> attrs;
-    for (const onnx::AttributeProto &attr : node.attribute()) {
-      Attribute converted = convertAttribute(attr, loc, prefix);
-      if (!converted)
-        return failure();
-      attrs.push_back(builder.getNamedAttr(attr.name(), converted));
-    }
+    if (failed(convertAttributes(node, loc, prefix, attrs)))
+      return failure();
     acc = createOp("Conv", {x, w, getNoValue()}, resultType.clone(f64), attrs,
                    loc, prefix);
   } else {

@@ -376,6 +376,8 @@ Location GraphImporter::nodeLoc(llvm::StringRef name) {
 Value GraphImporter::createOp(StringRef opType, ValueRange operands,
                               Type resultType, ArrayRef<NamedAttribute> attrs,
                               Location loc, const std::string &prefix) {
+  if (llvm::any_of(operands, [](Value v) { return !v; }))
+    return {};
   std::optional<RegisteredOperationName> registered =
       RegisteredOperationName::lookup(("onnx." + opType).str(), &ctx);
   if (!registered) {
@@ -391,6 +393,23 @@ Value GraphImporter::createOp(StringRef opType, ValueRange operands,
   if (failed(verifyNodeOp(op, prefix)))
     return {};
   return op->getResult(0);
+}
+
+NamedAttribute GraphImporter::i64Attr(StringRef name, int64_t value) {
+  return builder.getNamedAttr(name, builder.getI64IntegerAttr(value));
+}
+
+LogicalResult
+GraphImporter::convertAttributes(const onnx::NodeProto &node, Location loc,
+                                 const std::string &prefix,
+                                 SmallVectorImpl<NamedAttribute> &attrs) {
+  for (const onnx::AttributeProto &attr : node.attribute()) {
+    Attribute converted = convertAttribute(attr, loc, prefix);
+    if (!converted)
+      return failure();
+    attrs.push_back(builder.getNamedAttr(attr.name(), converted));
+  }
+  return success();
 }
 
 Value GraphImporter::createBinary(StringRef opType, Value a, Value b,
@@ -649,12 +668,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   }
 
   SmallVector<NamedAttribute> attrs;
-  for (const onnx::AttributeProto &attr : node.attribute()) {
-    Attribute converted = convertAttribute(attr, loc, prefix);
-    if (!converted)
-      return failure();
-    attrs.push_back(builder.getNamedAttr(attr.name(), converted));
-  }
+  if (failed(convertAttributes(node, loc, prefix, attrs)))
+    return failure();
 
   OperationState state(loc, *registered);
   state.addOperands(operands);

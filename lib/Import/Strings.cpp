@@ -94,21 +94,12 @@ LogicalResult GraphImporter::importStringNormalizer(const onnx::NodeProto &node,
 
   Type i1 = builder.getI1Type(), i32 = builder.getI32Type(),
        i64 = builder.getI64Type();
-  auto tensor = [](ArrayRef<int64_t> dims, Type element) {
-    return RankedTensorType::get(dims, element);
-  };
-  auto attr = [&](StringRef name, int64_t value) {
-    return builder.getNamedAttr(name, builder.getI64IntegerAttr(value));
-  };
   auto op = [&](StringRef opType, ValueRange operands, Type type,
-                ArrayRef<NamedAttribute> attrs = {}) -> Value {
-    for (Value v : operands)
-      if (!v)
-        return {};
+                ArrayRef<NamedAttribute> attrs = {}) {
     return createOp(opType, operands, type, attrs, loc, prefix);
   };
   auto i32Scalar = [&](int64_t v) {
-    return createSplat(tensor({}, i32), double(v), loc);
+    return createSplat(tensorOf({}, i32), double(v), loc);
   };
   // Bytes in [lo, hi] shifted by `delta`.
   auto shiftRange = [&](Value bytes, int64_t lo, int64_t hi,
@@ -127,9 +118,9 @@ LogicalResult GraphImporter::importStringNormalizer(const onnx::NodeProto &node,
 
   // [n, width] bytes as i32.
   Value rows = op("Reshape", {input, createI64Constant({n, width}, false, loc)},
-                  tensor({n, width}, inputType.getElementType()));
-  Value bytes = op("Cast", {rows}, tensor({n, width}, i32),
-                   {attr("to", onnx::TensorProto::INT32)});
+                  tensorOf({n, width}, inputType.getElementType()));
+  Value bytes = op("Cast", {rows}, tensorOf({n, width}, i32),
+                   {i64Attr("to", onnx::TensorProto::INT32)});
   if (!bytes)
     return failure();
 
@@ -150,39 +141,40 @@ LogicalResult GraphImporter::importStringNormalizer(const onnx::NodeProto &node,
   }
   Value keep; // [n] i64, 1 for kept elements.
   if (k == 0) {
-    keep = createSplat(tensor({n}, i64), 1.0, loc);
+    keep = createSplat(tensorOf({n}, i64), 1.0, loc);
   } else {
     Value key = caseSensitive ? bytes : lower(bytes);
-    auto tableType = tensor({k, width}, i32);
+    auto tableType = tensorOf({k, width}, i32);
     Value words = ONNX::ConstantOp::create(
                       builder, loc, tableType, nullptr,
                       DenseElementsAttr::get(tableType, ArrayRef(table)),
                       nullptr, nullptr, nullptr, nullptr, nullptr, nullptr)
                       .getResult();
     Value key3 = op("Unsqueeze", {key, createI64Constant({1}, false, loc)},
-                    tensor({n, 1, width}, i32));
+                    tensorOf({n, 1, width}, i32));
     Value same =
-        op("Cast", {op("Equal", {key3, words}, tensor({n, k, width}, i1))},
-           tensor({n, k, width}, i32), {attr("to", onnx::TensorProto::INT32)});
+        op("Cast", {op("Equal", {key3, words}, tensorOf({n, k, width}, i1))},
+           tensorOf({n, k, width}, i32),
+           {i64Attr("to", onnx::TensorProto::INT32)});
     Value whole =
-        op("ReduceMin", {same}, tensor({n, k}, i32),
+        op("ReduceMin", {same}, tensorOf({n, k}, i32),
            {builder.getNamedAttr("axes", builder.getI64ArrayAttr({2})),
-            attr("keepdims", 0)});
+            i64Attr("keepdims", 0)});
     Value isStop =
-        op("ReduceMax", {whole}, tensor({n}, i32),
+        op("ReduceMax", {whole}, tensorOf({n}, i32),
            {builder.getNamedAttr("axes", builder.getI64ArrayAttr({1})),
-            attr("keepdims", 0)});
-    Value kept = op("Sub", {i32Scalar(1), isStop}, tensor({n}, i32));
-    keep = op("Cast", {kept}, tensor({n}, i64),
-              {attr("to", onnx::TensorProto::INT64)});
+            i64Attr("keepdims", 0)});
+    Value kept = op("Sub", {i32Scalar(1), isStop}, tensorOf({n}, i32));
+    keep = op("Cast", {kept}, tensorOf({n}, i64),
+              {i64Attr("to", onnx::TensorProto::INT64)});
   }
   if (!keep)
     return failure();
 
   // Output row j takes input row i when i is kept and is the (j+1)-th kept
   // one: rank[i] (a running count) equals j + 1.
-  Value rank =
-      op("CumSum", {keep, createI64Constant({0}, true, loc)}, tensor({n}, i64));
+  Value rank = op("CumSum", {keep, createI64Constant({0}, true, loc)},
+                  tensorOf({n}, i64));
   SmallVector<int64_t> ordinals, positions;
   for (int64_t j = 0; j < n; ++j) {
     ordinals.push_back(j + 1);
@@ -191,29 +183,29 @@ LogicalResult GraphImporter::importStringNormalizer(const onnx::NodeProto &node,
   Value ordinal = op("Reshape",
                      {createI64Constant(ordinals, false, loc),
                       createI64Constant({n, 1}, false, loc)},
-                     tensor({n, 1}, i64));
+                     tensorOf({n, 1}, i64));
   Value select =
       op("Mul",
-         {op("Cast", {op("Equal", {rank, ordinal}, tensor({n, n}, i1))},
-             tensor({n, n}, i64), {attr("to", onnx::TensorProto::INT64)}),
+         {op("Cast", {op("Equal", {rank, ordinal}, tensorOf({n, n}, i1))},
+             tensorOf({n, n}, i64), {i64Attr("to", onnx::TensorProto::INT64)}),
           keep},
-         tensor({n, n}, i64));
+         tensorOf({n, n}, i64));
   Value axis1 = createI64Constant({1}, false, loc);
   Value source =
       op("ReduceSum",
          {op("Mul", {select, createI64Constant(positions, false, loc)},
-             tensor({n, n}, i64)),
+             tensorOf({n, n}, i64)),
           axis1},
-         tensor({n}, i64), {attr("keepdims", 0)});
-  Value filled =
-      op("ReduceSum", {select, axis1}, tensor({n}, i64), {attr("keepdims", 0)});
-  Value picked =
-      op("Gather", {bytes, source}, tensor({n, width}, i32), {attr("axis", 0)});
+         tensorOf({n}, i64), {i64Attr("keepdims", 0)});
+  Value filled = op("ReduceSum", {select, axis1}, tensorOf({n}, i64),
+                    {i64Attr("keepdims", 0)});
+  Value picked = op("Gather", {bytes, source}, tensorOf({n, width}, i32),
+                    {i64Attr("axis", 0)});
   // Rows past the kept ones hold empty strings.
   Value rowMask =
-      op("Cast", {op("Unsqueeze", {filled, axis1}, tensor({n, 1}, i64))},
-         tensor({n, 1}, i32), {attr("to", onnx::TensorProto::INT32)});
-  Value cleared = op("Mul", {picked, rowMask}, tensor({n, width}, i32));
+      op("Cast", {op("Unsqueeze", {filled, axis1}, tensorOf({n, 1}, i64))},
+         tensorOf({n, 1}, i32), {i64Attr("to", onnx::TensorProto::INT32)});
+  Value cleared = op("Mul", {picked, rowMask}, tensorOf({n, width}, i32));
   if (!cleared)
     return failure();
   if (action == "LOWER")
@@ -221,16 +213,16 @@ LogicalResult GraphImporter::importStringNormalizer(const onnx::NodeProto &node,
   else if (action == "UPPER")
     cleared = upper(cleared);
   Value out =
-      op("Cast", {cleared}, tensor({n, width}, inputType.getElementType()),
-         {attr("to", onnx::TensorProto::UINT8)});
+      op("Cast", {cleared}, tensorOf({n, width}, inputType.getElementType()),
+         {i64Attr("to", onnx::TensorProto::UINT8)});
   out =
       op("Reshape", {out, createI64Constant(inputType.getShape(), false, loc)},
          inputType);
   // The number kept, at least one.
   Value count = op("ReduceSum", {keep, createI64Constant({0}, false, loc)},
-                   tensor({}, i64), {attr("keepdims", 0)});
+                   tensorOf({}, i64), {i64Attr("keepdims", 0)});
   count =
-      op("Max", {count, createI64Constant({1}, true, loc)}, tensor({}, i64));
+      op("Max", {count, createI64Constant({1}, true, loc)}, tensorOf({}, i64));
   if (!out || !count)
     return failure();
   stringValues[node.output(0)] = out;

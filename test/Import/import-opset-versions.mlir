@@ -61,12 +61,15 @@
 // FALLBACK-DAG: %[[ENDS:.*]] = "onnx.Constant"() <{value = dense<2> : tensor<1xi64>}>
 // FALLBACK-DAG: %[[SAXES:.*]] = "onnx.Constant"() <{value = dense<3> : tensor<1xi64>}>
 // FALLBACK-DAG: %[[SIZES:.*]] = "onnx.Constant"() <{value = dense<[1, 2]> : tensor<2xi64>}>
-// FALLBACK-DAG: %[[K:.*]] = "onnx.Constant"() <{value = dense<1> : tensor<1xi64>}>
 // FALLBACK: %[[U:.*]] = "onnx.Unsqueeze"(%[[X]], %[[UAXES]])
 // FALLBACK: %[[C:.*]] = "onnx.Clip"(%[[U]], %[[LO]], %[[HI]])
 // FALLBACK: %[[SL:.*]] = "onnx.Slice"(%[[C]], %{{.*}}, %[[ENDS]], %[[SAXES]], %[[NONE]]) : {{.*}} -> tensor<1x2x3x2xf32>
 // FALLBACK: %[[P:.*]]:2 = "onnx.Split"(%[[SL]], %[[SIZES]]) <{axis = 2 : i64}>
-// FALLBACK: "onnx.TopK"(%[[P]]#1, %[[K]]) <{axis = 3 : i64
+// TopK (with K = 1 known) is expanded by the importer: it ranks the split's
+// second part along axis 3 and slices the first K.
+// FALLBACK: "onnx.Transpose"(%[[P]]#1)
+// FALLBACK: "onnx.GatherElements"
+// FALLBACK: "onnx.Slice"({{.*}}) : (tensor<1x2x2x2xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, none) -> tensor<1x2x2x1xf32>
 // FALLBACK: %[[R:.*]] = "onnx.Reshape"(%[[X]], %[[S]])
 // FALLBACK: %[[F:.*]] = "onnx.Flatten"(%[[R]]) <{axis = 1 : i64}>
 // FALLBACK: %[[SHAPE:.*]] = "onnx.Shape"(%[[R]])
