@@ -33,6 +33,16 @@ KNOWN_CAUSES = {
         "model leaves epsilon at the schema default (1e-6), which Zellige "
         "follows",
 }
+for _name in ("test_cast_FLOAT_to_BFLOAT16", "test_castlike_FLOAT_to_BFLOAT16",
+              "test_castlike_FLOAT_to_BFLOAT16_expanded"):
+    KNOWN_CAUSES[_name] = (
+        "the reference truncates float32 to bfloat16 (drops the low 16 "
+        "bits); Zellige rounds to nearest even")
+for _name in ("test_castlike_BFLOAT16_to_FLOAT",
+              "test_castlike_BFLOAT16_to_FLOAT_expanded"):
+    KNOWN_CAUSES[_name] = (
+        "in Debian's data, input 'like' has shape [1] where the model "
+        "declares [3, 4]")
 for _name in ("test_qlinearmatmul_2D_int8_float32",
               "test_qlinearmatmul_2D_int8_float16",
               "test_qlinearmatmul_3D_int8_float32",
