@@ -142,6 +142,12 @@ private:
   mlir::LogicalResult importDataDependentNode(const onnx::NodeProto &node,
                                               mlir::Location loc,
                                               const std::string &prefix);
+  /// RNN, GRU and LSTM, unrolled over their static sequence length
+  /// (Recurrent.cpp).
+  static bool isRecurrentOperator(llvm::StringRef opType);
+  mlir::LogicalResult importRecurrentNode(const onnx::NodeProto &node,
+                                          mlir::Location loc,
+                                          const std::string &prefix);
   /// MatMulInteger, ConvInteger, QLinearMatMul, QLinearConv (Integer.cpp).
   static bool isIntegerLinearOperator(llvm::StringRef opType);
   mlir::LogicalResult importIntegerLinearNode(const onnx::NodeProto &node,

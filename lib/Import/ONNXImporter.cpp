@@ -615,6 +615,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     return importIntegerLinearNode(node, loc, prefix);
   if (isDataDependentOperator(opType))
     return importDataDependentNode(node, loc, prefix);
+  if (isRecurrentOperator(opType))
+    return importRecurrentNode(node, loc, prefix);
 
   std::string opName = "onnx." + opType;
   std::optional<RegisteredOperationName> registered =

@@ -657,8 +657,32 @@ def data_dependent(kind):
     return build
 
 
+def recurrent(kind):
+    """A forward RNN over 2 steps ("rnn"), or one with `clip` ("rnn_clip"),
+    which the importer refuses."""
+    def build(path):
+        f = TensorProto.FLOAT
+        x = helper.make_tensor_value_info("X", f, [2, 1, 3])
+        y = helper.make_tensor_value_info("Y", f, [2, 1, 1, 4])
+        yh = helper.make_tensor_value_info("Y_h", f, [1, 1, 4])
+        inits = [numpy_helper.from_array(np.full((1, 4, 3), 0.1, np.float32),
+                                         "W"),
+                 numpy_helper.from_array(np.full((1, 4, 4), 0.2, np.float32),
+                                         "R")]
+        attrs = dict(hidden_size=4)
+        if kind == "rnn_clip":
+            attrs["clip"] = 1.0
+        node = helper.make_node("RNN", ["X", "W", "R"], ["Y", "Y_h"],
+                                name="rnn", **attrs)
+        save(model(helper.make_graph([node], "g", [x], [y, yh], inits), 14),
+             path)
+    return build
+
+
 KINDS.update({
     "initializers": initializers,
+    "rnn": recurrent("rnn"),
+    "rnn_clip": recurrent("rnn_clip"),
     "data_dependent": data_dependent("outputs"),
     "topk_const": data_dependent("topk_const"),
     "nonzero_used": data_dependent("nonzero_used"),
