@@ -202,7 +202,7 @@ std::string workFile(StringRef name) {
 }
 
 /// Random inputs for `m`, the same for a seed: floats in [-1, 1), integers
-/// and booleans 0 or 1.
+/// and booleans 0 or 1, strings of random lowercase letters.
 std::vector<HostTensor> randomInputs(const BundleManifest &m, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> real(-1, 1);
@@ -213,6 +213,18 @@ std::vector<HostTensor> randomInputs(const BundleManifest &m, uint64_t seed) {
     t.dtype = d.dtype;
     t.shape = d.shape;
     uint64_t n = numElements(d.shape).value_or(0);
+    if (d.dtype == DType::String) {
+      // Words of lowercase letters that fit the bundle's string width.
+      for (uint64_t i = 0; i < n; ++i) {
+        std::string word(1 + rng() % std::min<uint32_t>(d.stringBytes, 8),
+                         'a');
+        for (char &c : word)
+          c = char('a' + rng() % 26);
+        t.strings.push_back(std::move(word));
+      }
+      inputs.push_back(std::move(t));
+      continue;
+    }
     size_t width = dtypeSize(d.dtype);
     t.data.assign(n * width, 0);
     for (uint64_t i = 0; i < n; ++i) {
