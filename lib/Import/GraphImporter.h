@@ -148,6 +148,10 @@ private:
   mlir::LogicalResult importRecurrentNode(const onnx::NodeProto &node,
                                           mlir::Location loc,
                                           const std::string &prefix);
+  /// GridSample on 4-D inputs (GridSample.cpp).
+  mlir::LogicalResult importGridSample(const onnx::NodeProto &node,
+                                       mlir::Location loc,
+                                       const std::string &prefix);
   /// MatMulInteger, ConvInteger, QLinearMatMul, QLinearConv (Integer.cpp).
   static bool isIntegerLinearOperator(llvm::StringRef opType);
   mlir::LogicalResult importIntegerLinearNode(const onnx::NodeProto &node,

@@ -617,6 +617,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     return importDataDependentNode(node, loc, prefix);
   if (isRecurrentOperator(opType))
     return importRecurrentNode(node, loc, prefix);
+  if (opType == "GridSample")
+    return importGridSample(node, loc, prefix);
 
   std::string opName = "onnx." + opType;
   std::optional<RegisteredOperationName> registered =

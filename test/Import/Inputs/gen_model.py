@@ -679,8 +679,21 @@ def recurrent(kind):
     return build
 
 
+def grid_sample(path):
+    """GridSample, nearest with border padding, on a 1x2x3x4 input."""
+    f = TensorProto.FLOAT
+    x = helper.make_tensor_value_info("X", f, [1, 2, 3, 4])
+    grid = helper.make_tensor_value_info("grid", f, [1, 5, 6, 2])
+    y = helper.make_tensor_value_info("Y", f, [1, 2, 5, 6])
+    node = helper.make_node("GridSample", ["X", "grid"], ["Y"],
+                            mode="nearest", padding_mode="border",
+                            align_corners=1, name="sample")
+    save(model(helper.make_graph([node], "g", [x, grid], [y]), 16), path)
+
+
 KINDS.update({
     "initializers": initializers,
+    "grid_sample": grid_sample,
     "rnn": recurrent("rnn"),
     "rnn_clip": recurrent("rnn_clip"),
     "data_dependent": data_dependent("outputs"),
