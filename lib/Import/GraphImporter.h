@@ -148,6 +148,12 @@ private:
   mlir::LogicalResult importRecurrentNode(const onnx::NodeProto &node,
                                           mlir::Location loc,
                                           const std::string &prefix);
+  /// DFT and MaxUnpool (Signal.cpp).
+  mlir::LogicalResult importDFT(const onnx::NodeProto &node, mlir::Location loc,
+                                const std::string &prefix);
+  mlir::LogicalResult importMaxUnpool(const onnx::NodeProto &node,
+                                      mlir::Location loc,
+                                      const std::string &prefix);
   /// GridSample on 4-D inputs (GridSample.cpp).
   mlir::LogicalResult importGridSample(const onnx::NodeProto &node,
                                        mlir::Location loc,

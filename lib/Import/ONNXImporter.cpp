@@ -619,6 +619,10 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     return importRecurrentNode(node, loc, prefix);
   if (opType == "GridSample")
     return importGridSample(node, loc, prefix);
+  if (opType == "DFT")
+    return importDFT(node, loc, prefix);
+  if (opType == "MaxUnpool")
+    return importMaxUnpool(node, loc, prefix);
 
   std::string opName = "onnx." + opType;
   std::optional<RegisteredOperationName> registered =

@@ -691,8 +691,27 @@ def grid_sample(path):
     save(model(helper.make_graph([node], "g", [x, grid], [y]), 16), path)
 
 
+def signal(path):
+    """A onesided DFT of a real [2, 8, 1] signal along axis 1, and MaxUnpool
+    of a [1, 1, 2, 2] input with a 2x2 kernel and stride."""
+    f = TensorProto.FLOAT
+    ins = [helper.make_tensor_value_info("x", f, [2, 8, 1]),
+           helper.make_tensor_value_info("v", f, [1, 1, 2, 2]),
+           helper.make_tensor_value_info("i", TensorProto.INT64,
+                                         [1, 1, 2, 2])]
+    outs = [helper.make_tensor_value_info("y", f, [2, 5, 2]),
+            helper.make_tensor_value_info("u", f, [1, 1, 4, 4])]
+    nodes = [helper.make_node("DFT", ["x"], ["y"], axis=1, onesided=1,
+                              name="dft"),
+             helper.make_node("MaxUnpool", ["v", "i"], ["u"],
+                              kernel_shape=[2, 2], strides=[2, 2],
+                              name="unpool")]
+    save(model(helper.make_graph(nodes, "g", ins, outs), 17), path)
+
+
 KINDS.update({
     "initializers": initializers,
+    "signal": signal,
     "grid_sample": grid_sample,
     "rnn": recurrent("rnn"),
     "rnn_clip": recurrent("rnn_clip"),
