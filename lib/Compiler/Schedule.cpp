@@ -253,6 +253,18 @@ zellige::buildSchedule(ModuleOp module, std::vector<uint8_t> &weights) {
       bufferOf[cst.getResult()] = id;
       continue;
     }
+    // A tensor of no elements (the result of an operation that computes
+    // nothing) takes a zero-byte buffer.
+    if (auto empty = dyn_cast<tensor::EmptyOp>(op)) {
+      if (!empty.getType().hasStaticShape() ||
+          empty.getType().getNumElements() != 0)
+        return empty.emitError("an uninitialized tensor is left at model "
+                               "level; it cannot be scheduled"),
+               failure();
+      bufferOf[empty.getResult()] =
+          newBuffer(BufferDesc::Kind::Transient, 0, step);
+      continue;
+    }
     if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp,
             tensor::ReshapeOp>(op)) {
       FailureOr<uint32_t> source = use(op.getOperand(0), step);

@@ -123,6 +123,38 @@ struct ConstantOfShapeLowering : ONNXLowering<ONNX::ConstantOfShapeOp> {
   }
 };
 
+/// Any onnx operation whose results all hold no elements computes nothing:
+/// its results become tensor.empty (zero-byte buffers in the bundle), ahead
+/// of the operation's own lowering, which then never sees such a result.
+struct ZeroSizeResults : ConversionPattern {
+  ZeroSizeResults(const TypeConverter &converter, MLIRContext *ctx)
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/10, ctx) {
+  }
+
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value>,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa_and_nonnull<ONNX::ONNXDialect>(op->getDialect()) ||
+        isa<ONNX::NoValueOp, ONNX::ConstantOp>(op) || op->getNumResults() == 0)
+      return failure();
+    SmallVector<Value> empties;
+    for (Type type : op->getResultTypes()) {
+      auto tensor = dyn_cast<RankedTensorType>(type);
+      if (!tensor || !tensor.hasStaticShape() || tensor.getNumElements() != 0)
+        return failure();
+      auto converted =
+          dyn_cast_or_null<RankedTensorType>(typeConverter->convertType(type));
+      if (!converted)
+        return failure();
+      empties.push_back(tensor::EmptyOp::create(rewriter, op->getLoc(),
+                                                converted.getShape(),
+                                                converted.getElementType()));
+    }
+    rewriter.replaceOp(op, empties);
+    return success();
+  }
+};
+
 /// Reports every onnx operation that has no lowering pattern at all.
 struct UnsupportedOperator : ConversionPattern {
   UnsupportedOperator(const TypeConverter &converter, MLIRContext *ctx,
@@ -208,6 +240,7 @@ struct ConvertONNXToLinalgPass
         handled.insert(root->getStringRef());
     patterns.add<UnsupportedOperator>(converter, ctx, errors,
                                       std::move(handled));
+    patterns.add<ZeroSizeResults>(converter, ctx);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);

@@ -158,3 +158,23 @@ func.func @forward(%x: tensor<4xf32>) -> tensor<4xf32> {
   %1, %mask = "onnx.Dropout"(%0, %none, %none) : (tensor<4xf32>, none, none) -> (tensor<4xf32>, none)
   return %1 : tensor<4xf32>
 }
+
+// -----
+
+// Operations whose results hold no elements compute nothing: each result
+// becomes a tensor.empty, even for an operator whose own lowering refuses
+// zero-size tensors (Trilu).
+// CHECK-LABEL: func.func @zero_size
+//   CHECK-NOT:   linalg
+//       CHECK:   %[[A:.*]] = tensor.empty() : tensor<3x0x5xi64>
+//       CHECK:   %[[B:.*]] = tensor.empty() : tensor<0x4xf32>
+//       CHECK:   return %[[A]], %[[B]]
+func.func @zero_size(%x: tensor<3x0x5xi64>, %y: tensor<3x4xf32>) -> (tensor<3x0x5xi64>, tensor<0x4xf32>) {
+  %none = onnx.NoValue
+  %t = "onnx.Trilu"(%x, %none) {upper = 0 : i64} : (tensor<3x0x5xi64>, none) -> tensor<3x0x5xi64>
+  %s = "onnx.Constant"() {value = dense<5> : tensor<1xi64>} : () -> tensor<1xi64>
+  %e = "onnx.Constant"() {value = dense<9> : tensor<1xi64>} : () -> tensor<1xi64>
+  %a = "onnx.Constant"() {value = dense<0> : tensor<1xi64>} : () -> tensor<1xi64>
+  %sl = "onnx.Slice"(%y, %s, %e, %a, %none) : (tensor<3x4xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, none) -> tensor<0x4xf32>
+  return %t, %sl : tensor<3x0x5xi64>, tensor<0x4xf32>
+}
