@@ -148,7 +148,9 @@ private:
   mlir::LogicalResult importRecurrentNode(const onnx::NodeProto &node,
                                           mlir::Location loc,
                                           const std::string &prefix);
-  /// DFT and MaxUnpool (Signal.cpp).
+  /// DFT, MaxUnpool and Det (Signal.cpp).
+  mlir::LogicalResult importDet(const onnx::NodeProto &node, mlir::Location loc,
+                                const std::string &prefix);
   mlir::LogicalResult importDFT(const onnx::NodeProto &node, mlir::Location loc,
                                 const std::string &prefix);
   mlir::LogicalResult importMaxUnpool(const onnx::NodeProto &node,

@@ -623,6 +623,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     return importDFT(node, loc, prefix);
   if (opType == "MaxUnpool")
     return importMaxUnpool(node, loc, prefix);
+  if (opType == "Det")
+    return importDet(node, loc, prefix);
 
   std::string opName = "onnx." + opType;
   std::optional<RegisteredOperationName> registered =

@@ -1,4 +1,4 @@
-//===- Signal.cpp - DFT and MaxUnpool -------------------------------------===//
+//===- Signal.cpp - DFT, MaxUnpool and Det --------------------------------===//
 //
 // DFT (opset 17) along one axis of a static length n becomes two MatMuls
 // with constant cosine and sine matrices, C[m, k] = cos(2 pi k m / n) and
@@ -8,7 +8,8 @@
 //   inverse  Re = (x_re C - x_im S) / n,  Im = (x_im C + x_re S) / n
 //
 // (onesided keeps the first n / 2 + 1 columns). MaxUnpool scatters X into
-// zeros at its indices, which index the whole output tensor.
+// zeros at its indices, which index the whole output tensor. Det of n x n
+// matrices (n <= 4) is the Leibniz sum over the n! permutations.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +21,7 @@
 
 #include "onnx/onnx_pb.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
@@ -239,6 +241,74 @@ LogicalResult GraphImporter::importMaxUnpool(const onnx::NodeProto &node,
   Value result =
       op("Reshape", {scattered, createI64Constant(outShape, false, loc)},
          tensorOf(outShape, f));
+  if (!result)
+    return failure();
+  values[node.output(0)] = result;
+  return success();
+}
+
+LogicalResult GraphImporter::importDet(const onnx::NodeProto &node,
+                                       Location loc,
+                                       const std::string &prefix) {
+  auto fail = [&](const llvm::Twine &message) {
+    emitError(loc) << prefix << message;
+    return failure();
+  };
+  if (node.input_size() != 1 || node.output_size() != 1)
+    return fail("needs one input and one output");
+  Value x = lookupValue(node.input(0), loc, prefix);
+  if (!x)
+    return failure();
+  auto type = dyn_cast<RankedTensorType>(x.getType());
+  if (!type || !type.hasStaticShape() || type.getRank() < 2 ||
+      !isa<FloatType>(type.getElementType()))
+    return fail("needs floating-point matrices of static shape");
+  int64_t rank = type.getRank();
+  int64_t n = type.getDimSize(rank - 1);
+  if (type.getDimSize(rank - 2) != n || n < 1 || n > 4)
+    return fail("supports square matrices of size 1 to 4 (the Leibniz "
+                "expansion); larger ones are not supported");
+  Type f = type.getElementType();
+  SmallVector<int64_t> batchShape(type.getShape().drop_back(2));
+  int64_t batch = 1;
+  for (int64_t d : batchShape)
+    batch *= d;
+  auto op = [&](StringRef name, ValueRange operands, Type resultType,
+                ArrayRef<NamedAttribute> attrs = {}) {
+    return createOp(name, operands, resultType, attrs, loc, prefix);
+  };
+  auto bin = [&](StringRef name, Value a, Value b) {
+    return createBinary(name, a, b, loc, prefix);
+  };
+  Value flat = op("Reshape", {x, createI64Constant({batch, n * n}, false, loc)},
+                  tensorOf({batch, n * n}, f));
+  SmallVector<Value> elements;
+  for (int64_t k = 0; k < n * n; ++k)
+    elements.push_back(op("Slice",
+                          {flat, createI64Constant({k}, false, loc),
+                           createI64Constant({k + 1}, false, loc),
+                           createI64Constant({1}, false, loc), getNoValue()},
+                          tensorOf({batch, 1}, f)));
+  SmallVector<int64_t> perm;
+  for (int64_t i = 0; i < n; ++i)
+    perm.push_back(i);
+  Value sum;
+  do {
+    // The permutation's sign from its inversions.
+    int inversions = 0;
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = i + 1; j < n; ++j)
+        inversions += perm[i] > perm[j];
+    Value term = elements[perm[0]];
+    for (int64_t i = 1; i < n; ++i)
+      term = bin("Mul", term, elements[i * n + perm[i]]);
+    if (!sum)
+      sum = inversions % 2 ? op("Neg", term, tensorOf({batch, 1}, f)) : term;
+    else
+      sum = bin(inversions % 2 ? "Sub" : "Add", sum, term);
+  } while (std::next_permutation(perm.begin(), perm.end()));
+  Value result = op("Reshape", {sum, createI64Constant(batchShape, false, loc)},
+                    tensorOf(batchShape, f));
   if (!result)
     return failure();
   values[node.output(0)] = result;

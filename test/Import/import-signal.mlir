@@ -1,7 +1,7 @@
 // DFT becomes MatMuls with constant cosine and sine matrices (onesided: the
 // first n / 2 + 1 columns; a real input's imaginary part is -x S), the parts
 // stacked into the last dimension. MaxUnpool scatters X into zeros at its
-// flat indices.
+// flat indices. Det of 2x2 matrices is a * d - b * c.
 
 // RUN: %python %S/Inputs/gen_model.py signal %t.onnx
 // RUN: zellige-translate --import-onnx %t.onnx | FileCheck %s
@@ -16,4 +16,10 @@
 // CHECK: %[[ZEROS:.*]] = "onnx.Constant"() <{value = dense<0.000000e+00> : tensor<16xf32>}>
 // CHECK: %[[SCATTER:.*]] = "onnx.ScatterElements"(%[[ZEROS]], {{.*}}) <{axis = 0 : i64, reduction = "none"}> : (tensor<16xf32>, tensor<4xi64>, tensor<4xf32>) -> tensor<16xf32>
 // CHECK: %[[U:.*]] = "onnx.Reshape"(%[[SCATTER]], {{.*}}) -> tensor<1x1x4x4xf32>
-// CHECK: return %[[Y]], %[[U]]
+// CHECK: %[[M:.*]] = "onnx.Reshape"(%arg3, {{.*}}) -> tensor<2x4xf32>
+// CHECK-COUNT-4: "onnx.Slice"(%[[M]]
+// CHECK: %[[AD:.*]] = "onnx.Mul"
+// CHECK: %[[BC:.*]] = "onnx.Mul"
+// CHECK: %[[DIFF:.*]] = "onnx.Sub"(%[[AD]], %[[BC]])
+// CHECK: %[[D:.*]] = "onnx.Reshape"(%[[DIFF]], {{.*}}) -> tensor<2xf32>
+// CHECK: return %[[Y]], %[[U]], %[[D]]

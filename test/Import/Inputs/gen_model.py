@@ -692,20 +692,24 @@ def grid_sample(path):
 
 
 def signal(path):
-    """A onesided DFT of a real [2, 8, 1] signal along axis 1, and MaxUnpool
-    of a [1, 1, 2, 2] input with a 2x2 kernel and stride."""
+    """A onesided DFT of a real [2, 8, 1] signal along axis 1, MaxUnpool of
+    a [1, 1, 2, 2] input with a 2x2 kernel and stride, and Det of two 2x2
+    matrices."""
     f = TensorProto.FLOAT
     ins = [helper.make_tensor_value_info("x", f, [2, 8, 1]),
            helper.make_tensor_value_info("v", f, [1, 1, 2, 2]),
            helper.make_tensor_value_info("i", TensorProto.INT64,
-                                         [1, 1, 2, 2])]
+                                         [1, 1, 2, 2]),
+           helper.make_tensor_value_info("m", f, [2, 2, 2])]
     outs = [helper.make_tensor_value_info("y", f, [2, 5, 2]),
-            helper.make_tensor_value_info("u", f, [1, 1, 4, 4])]
+            helper.make_tensor_value_info("u", f, [1, 1, 4, 4]),
+            helper.make_tensor_value_info("d", f, [2])]
     nodes = [helper.make_node("DFT", ["x"], ["y"], axis=1, onesided=1,
                               name="dft"),
              helper.make_node("MaxUnpool", ["v", "i"], ["u"],
                               kernel_shape=[2, 2], strides=[2, 2],
-                              name="unpool")]
+                              name="unpool"),
+             helper.make_node("Det", ["m"], ["d"], name="det")]
     save(model(helper.make_graph(nodes, "g", ins, outs), 17), path)
 
 
