@@ -43,8 +43,7 @@ bool GraphImporter::isDataDependentOperator(llvm::StringRef opType) {
 LogicalResult GraphImporter::importDataDependentNode(
     const onnx::NodeProto &node, Location loc, const std::string &prefix) {
   auto fail = [&](const llvm::Twine &message) {
-    emitError(loc) << prefix << message;
-    return failure();
+    return nodeError(loc, prefix, message);
   };
   const std::string &opType = node.op_type();
   auto intAttr = [&](llvm::StringRef name, std::optional<int64_t> dflt) {

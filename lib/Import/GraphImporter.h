@@ -101,6 +101,18 @@ private:
   mlir::Value createBinary(llvm::StringRef opType, mlir::Value a, mlir::Value b,
                            mlir::Location loc, const std::string &prefix,
                            mlir::Type elementType = {});
+  /// Emits "<prefix><message>" at `loc`; always failure().
+  mlir::LogicalResult nodeError(mlir::Location loc, const std::string &prefix,
+                                const llvm::Twine &message);
+  /// Input `index` of `node` as a tensor of static shape; null when the
+  /// input is absent, failure after an error naming it.
+  mlir::FailureOr<mlir::Value> staticInput(const onnx::NodeProto &node,
+                                           int index, mlir::Location loc,
+                                           const std::string &prefix);
+  /// Binds output `index` of `node` (when present) to `value`; failure when
+  /// `value` is null (an earlier step failed and reported why).
+  mlir::LogicalResult bindOutput(const onnx::NodeProto &node, int index,
+                                 mlir::Value value);
   /// `name = value` as an i64 attribute.
   mlir::NamedAttribute i64Attr(llvm::StringRef name, int64_t value);
   /// Every attribute of `node`, converted; failure after an error.

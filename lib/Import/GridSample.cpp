@@ -34,8 +34,7 @@ LogicalResult GraphImporter::importGridSample(const onnx::NodeProto &node,
                                               Location loc,
                                               const std::string &prefix) {
   auto fail = [&](const llvm::Twine &message) {
-    emitError(loc) << prefix << message;
-    return failure();
+    return nodeError(loc, prefix, message);
   };
   std::string mode = "bilinear", padding = "zeros";
   bool alignCorners = false;
@@ -244,8 +243,5 @@ LogicalResult GraphImporter::importGridSample(const onnx::NodeProto &node,
   Value result =
       op("Reshape", {sum, createI64Constant({n, c, ho, wo}, false, loc)},
          tensorOf({n, c, ho, wo}, f));
-  if (!result)
-    return failure();
-  values[node.output(0)] = result;
-  return success();
+  return bindOutput(node, 0, result);
 }

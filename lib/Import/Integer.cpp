@@ -36,8 +36,7 @@ bool GraphImporter::isIntegerLinearOperator(llvm::StringRef opType) {
 LogicalResult GraphImporter::importIntegerLinearNode(
     const onnx::NodeProto &node, Location loc, const std::string &prefix) {
   auto fail = [&](const llvm::Twine &message) {
-    emitError(loc) << prefix << message;
-    return failure();
+    return nodeError(loc, prefix, message);
   };
   const std::string &opType = node.op_type();
   bool isConv = StringRef(opType).contains("Conv");
@@ -52,18 +51,7 @@ LogicalResult GraphImporter::importIntegerLinearNode(
   if (!resultType || !resultType.hasStaticShape())
     return fail("needs an output of static shape");
 
-  // The optional input at `index`, or null.
-  auto input = [&](int index) -> FailureOr<Value> {
-    if (node.input_size() <= index || node.input(index).empty())
-      return Value();
-    Value v = lookupValue(node.input(index), loc, prefix);
-    if (!v)
-      return failure();
-    auto type = dyn_cast<RankedTensorType>(v.getType());
-    if (!type || !type.hasStaticShape())
-      return fail("input '" + node.input(index) + "' needs a static shape");
-    return v;
-  };
+  auto input = [&](int index) { return staticInput(node, index, loc, prefix); };
   // Operand positions: (x, zero point, scale) for the two operands, then the
   // output's scale and zero point, and QLinearConv's bias.
   int a = 0, b = quantized ? 3 : 1;
@@ -193,8 +181,5 @@ LogicalResult GraphImporter::importIntegerLinearNode(
   Value result = createOp(
       "Cast", clipped, resultType,
       {builder.getNamedAttr("to", builder.getI64IntegerAttr(to))}, loc, prefix);
-  if (!result)
-    return failure();
-  values[node.output(0)] = result;
-  return success();
+  return bindOutput(node, 0, result);
 }

@@ -395,6 +395,36 @@ Value GraphImporter::createOp(StringRef opType, ValueRange operands,
   return op->getResult(0);
 }
 
+LogicalResult GraphImporter::nodeError(Location loc, const std::string &prefix,
+                                       const llvm::Twine &message) {
+  emitError(loc) << prefix << message;
+  return failure();
+}
+
+FailureOr<Value> GraphImporter::staticInput(const onnx::NodeProto &node,
+                                            int index, Location loc,
+                                            const std::string &prefix) {
+  if (node.input_size() <= index || node.input(index).empty())
+    return Value();
+  Value value = lookupValue(node.input(index), loc, prefix);
+  if (!value)
+    return failure();
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.hasStaticShape())
+    return nodeError(loc, prefix,
+                     "input '" + node.input(index) + "' needs a static shape");
+  return value;
+}
+
+LogicalResult GraphImporter::bindOutput(const onnx::NodeProto &node, int index,
+                                        Value value) {
+  if (!value)
+    return failure();
+  if (index < node.output_size() && !node.output(index).empty())
+    values[node.output(index)] = value;
+  return success();
+}
+
 NamedAttribute GraphImporter::i64Attr(StringRef name, int64_t value) {
   return builder.getNamedAttr(name, builder.getI64IntegerAttr(value));
 }

@@ -41,8 +41,7 @@ LogicalResult GraphImporter::importRecurrentNode(const onnx::NodeProto &node,
                                                  Location loc,
                                                  const std::string &prefix) {
   auto fail = [&](const llvm::Twine &message) {
-    emitError(loc) << prefix << message;
-    return failure();
+    return nodeError(loc, prefix, message);
   };
   const std::string &opType = node.op_type();
   int gates = opType == "RNN" ? 1 : opType == "GRU" ? 3 : 4;
@@ -89,17 +88,7 @@ LogicalResult GraphImporter::importRecurrentNode(const onnx::NodeProto &node,
       return fail("activation '" + a +
                   "' is not supported (Sigmoid, Tanh, Relu are)");
 
-  auto input = [&](int index) -> FailureOr<Value> {
-    if (node.input_size() <= index || node.input(index).empty())
-      return Value();
-    Value v = lookupValue(node.input(index), loc, prefix);
-    if (!v)
-      return failure();
-    auto type = dyn_cast<RankedTensorType>(v.getType());
-    if (!type || !type.hasStaticShape())
-      return fail("input '" + node.input(index) + "' needs a static shape");
-    return v;
-  };
+  auto input = [&](int index) { return staticInput(node, index, loc, prefix); };
   SmallVector<Value> in;
   for (int i = 0; i < (opType == "LSTM" ? 8 : 6); ++i) {
     FailureOr<Value> v = input(i);

@@ -31,8 +31,7 @@ LogicalResult GraphImporter::importDFT(const onnx::NodeProto &node,
                                        Location loc,
                                        const std::string &prefix) {
   auto fail = [&](const llvm::Twine &message) {
-    emitError(loc) << prefix << message;
-    return failure();
+    return nodeError(loc, prefix, message);
   };
   int64_t axis = 1;
   bool inverse = false, onesided = false;
@@ -171,18 +170,14 @@ LogicalResult GraphImporter::importDFT(const onnx::NodeProto &node,
   finalShape.push_back(2);
   Value result = op("Concat", {restore(outRe), restore(outIm)},
                     tensorOf(finalShape, f), {i64Attr("axis", rank - 1)});
-  if (!result)
-    return failure();
-  values[node.output(0)] = result;
-  return success();
+  return bindOutput(node, 0, result);
 }
 
 LogicalResult GraphImporter::importMaxUnpool(const onnx::NodeProto &node,
                                              Location loc,
                                              const std::string &prefix) {
   auto fail = [&](const llvm::Twine &message) {
-    emitError(loc) << prefix << message;
-    return failure();
+    return nodeError(loc, prefix, message);
   };
   if (node.input_size() < 2 || node.output_size() != 1)
     return fail("needs X and I, and one output");
@@ -241,18 +236,14 @@ LogicalResult GraphImporter::importMaxUnpool(const onnx::NodeProto &node,
   Value result =
       op("Reshape", {scattered, createI64Constant(outShape, false, loc)},
          tensorOf(outShape, f));
-  if (!result)
-    return failure();
-  values[node.output(0)] = result;
-  return success();
+  return bindOutput(node, 0, result);
 }
 
 LogicalResult GraphImporter::importDet(const onnx::NodeProto &node,
                                        Location loc,
                                        const std::string &prefix) {
   auto fail = [&](const llvm::Twine &message) {
-    emitError(loc) << prefix << message;
-    return failure();
+    return nodeError(loc, prefix, message);
   };
   if (node.input_size() != 1 || node.output_size() != 1)
     return fail("needs one input and one output");
@@ -309,8 +300,5 @@ LogicalResult GraphImporter::importDet(const onnx::NodeProto &node,
   } while (std::next_permutation(perm.begin(), perm.end()));
   Value result = op("Reshape", {sum, createI64Constant(batchShape, false, loc)},
                     tensorOf(batchShape, f));
-  if (!result)
-    return failure();
-  values[node.output(0)] = result;
-  return success();
+  return bindOutput(node, 0, result);
 }

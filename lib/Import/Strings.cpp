@@ -54,8 +54,7 @@ LogicalResult GraphImporter::importStringNormalizer(const onnx::NodeProto &node,
                                                     Location loc,
                                                     const std::string &prefix) {
   auto fail = [&](const llvm::Twine &message) {
-    emitError(loc) << prefix << message;
-    return failure();
+    return nodeError(loc, prefix, message);
   };
   if (node.input_size() != 1 || node.output_size() != 1 ||
       node.output(0).empty())

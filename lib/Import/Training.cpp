@@ -40,8 +40,7 @@ LogicalResult GraphImporter::importOptimizerNode(const onnx::NodeProto &node,
                                                  Location loc,
                                                  const std::string &prefix) {
   auto fail = [&](const llvm::Twine &message) {
-    emitError(loc) << prefix << message;
-    return failure();
+    return nodeError(loc, prefix, message);
   };
   const std::string &opType = node.op_type();
   // Tensors of state per optimized tensor, besides X and G.
