@@ -178,3 +178,16 @@ func.func @zero_size(%x: tensor<3x0x5xi64>, %y: tensor<3x4xf32>) -> (tensor<3x0x
   %sl = "onnx.Slice"(%y, %s, %e, %a, %none) : (tensor<3x4xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, none) -> tensor<0x4xf32>
   return %t, %sl : tensor<3x0x5xi64>, tensor<0x4xf32>
 }
+
+// -----
+
+// A Slice with run-time starts and a zero-size result computes nothing.
+// CHECK-LABEL: func.func @slice_dynamic_empty
+//       CHECK:   %[[E:.*]] = tensor.empty() : tensor<0xf32>
+//       CHECK:   return %[[E]]
+func.func @slice_dynamic_empty(%x: tensor<4xf32>, %s: tensor<1xi64>) -> tensor<0xf32> {
+  %e = "onnx.Constant"() {value = dense<[3]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %none = onnx.NoValue
+  %0 = "onnx.Slice"(%x, %s, %e, %none, %none) : (tensor<4xf32>, tensor<1xi64>, tensor<1xi64>, none, none) -> tensor<0xf32>
+  return %0 : tensor<0xf32>
+}

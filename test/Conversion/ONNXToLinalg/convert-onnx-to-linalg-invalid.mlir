@@ -138,15 +138,6 @@ func.func @pad_dynamic_pads(%x: tensor<2x3xf32>, %pads: tensor<4xi64>) -> tensor
   return %0 : tensor<2x5xf32>
 }
 
-// -----
-
-func.func @slice_dynamic_empty(%x: tensor<4xf32>, %s: tensor<1xi64>) -> tensor<0xf32> {
-  %e = "onnx.Constant"() {value = dense<[3]> : tensor<1xi64>} : () -> tensor<1xi64>
-  %none = onnx.NoValue
-  // expected-error @+1 {{unsupported non-constant starts, ends, axes or steps with a zero-size result}}
-  %0 = "onnx.Slice"(%x, %s, %e, %none, %none) : (tensor<4xf32>, tensor<1xi64>, tensor<1xi64>, none, none) -> tensor<0xf32>
-  return %0 : tensor<0xf32>
-}
 
 // -----
 
@@ -200,14 +191,6 @@ func.func @softmax_bad_axis(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   return %0 : tensor<2x3xf32>
 }
 
-// -----
-
-func.func @trilu_zero_size(%x: tensor<0x5xf32>) -> tensor<0x5xf32> {
-  %none = onnx.NoValue
-  // expected-error @+1 {{unsupported zero-size tensor 'tensor<0x5xf32>'}}
-  %0 = "onnx.Trilu"(%x, %none) : (tensor<0x5xf32>, none) -> tensor<0x5xf32>
-  return %0 : tensor<0x5xf32>
-}
 
 // -----
 
