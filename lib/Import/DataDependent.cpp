@@ -37,7 +37,8 @@ constexpr int64_t kMaxCompactedExtent = 16384;
 } // namespace
 
 bool GraphImporter::isDataDependentOperator(llvm::StringRef opType) {
-  return opType == "NonZero" || opType == "Compress" || opType == "TopK";
+  return opType == "NonZero" || opType == "Compress" || opType == "TopK" ||
+         opType == "Unique";
 }
 
 LogicalResult GraphImporter::importDataDependentNode(
@@ -194,6 +195,90 @@ LogicalResult GraphImporter::importDataDependentNode(
     Value result =
         op("Gather", {source, indices}, sourceType, {i64Attr("axis", axis)});
     return finish(0, result, count, axis);
+  }
+
+  if (opType == "Unique") {
+    if (intAttr("axis", std::nullopt))
+      return fail("Unique along an axis is not supported (without one, the "
+                  "flattened tensor is)");
+    bool sorted = intAttr("sorted", 1).value_or(1) != 0;
+    int64_t n = dataType.getNumElements();
+    if (n == 0)
+      return fail("needs a non-empty tensor");
+    if (failed(checkExtent(n)))
+      return failure();
+    Type element = dataType.getElementType();
+    Value flat = op("Reshape", {data, createI64Constant({n}, false, loc)},
+                    tensorOf({n}, element));
+    Value column = op("Reshape", {flat, createI64Constant({n, 1}, false, loc)},
+                      tensorOf({n, 1}, element));
+    // same[i, j]: x[i] == x[j]; lower[i, j]: j < i.
+    Value same = op("Equal", {column, flat}, tensorOf({n, n}, i1));
+    SmallVector<bool> lowerBits;
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        lowerBits.push_back(j < i);
+    auto lowerType = tensorOf({n, n}, i1);
+    Value lower = ONNX::ConstantOp::create(
+                      builder, loc, lowerType, nullptr,
+                      DenseElementsAttr::get(lowerType, ArrayRef(lowerBits)),
+                      nullptr, nullptr, nullptr, nullptr, nullptr, nullptr)
+                      .getResult();
+    Value axis1 = createI64Constant({1}, false, loc);
+    // first[i]: no earlier element equals x[i].
+    Value earlier =
+        op("ReduceMax",
+           {castTo(op("And", {same, lower}, tensorOf({n, n}, i1)), i64,
+                   onnx::TensorProto::INT64)},
+           tensorOf({n}, i64),
+           {builder.getNamedAttr("axes", builder.getI64ArrayAttr({1})),
+            i64Attr("keepdims", 0)});
+    Value first = createBinary("Sub", createI64Constant({1}, true, loc),
+                               earlier, loc, prefix);
+    // Each element's output position: among the distinct values, how many
+    // are smaller (sorted), or first appear earlier (not sorted).
+    Value position;
+    if (sorted) {
+      Value smaller = castTo(op("Less", {flat, column}, tensorOf({n, n}, i1)),
+                             i64, onnx::TensorProto::INT64);
+      position = op("ReduceSum",
+                    {createBinary("Mul", smaller, first, loc, prefix), axis1},
+                    tensorOf({n}, i64), i64Attr("keepdims", 0));
+    } else {
+      Value firstIndex =
+          op("ArgMax",
+             {castTo(same, builder.getI32Type(), onnx::TensorProto::INT32)},
+             tensorOf({n}, i64), {i64Attr("axis", 1), i64Attr("keepdims", 0)});
+      Value rank = op("CumSum", {first, createI64Constant({0}, true, loc)},
+                      tensorOf({n}, i64));
+      position = createBinary("Sub",
+                              op("Gather", {rank, firstIndex},
+                                 tensorOf({n}, i64), {i64Attr("axis", 0)}),
+                              createI64Constant({1}, true, loc), loc, prefix);
+    }
+    // at[p, i]: element i is at output position p.
+    Value positions =
+        op("Reshape", {iota(n, 0), createI64Constant({n, 1}, false, loc)},
+           tensorOf({n, 1}, i64));
+    Value at = castTo(op("Equal", {position, positions}, tensorOf({n, n}, i1)),
+                      i64, onnx::TensorProto::INT64);
+    Value select = createBinary("Mul", at, first, loc, prefix);
+    Value indices =
+        op("ReduceSum",
+           {createBinary("Mul", select, iota(n, 0), loc, prefix), axis1},
+           tensorOf({n}, i64), i64Attr("keepdims", 0));
+    Value counts = op("ReduceSum", {at, axis1}, tensorOf({n}, i64),
+                      i64Attr("keepdims", 0));
+    Value uniques = op("Gather", {flat, indices}, tensorOf({n}, element),
+                       {i64Attr("axis", 0)});
+    Value count = op("ReduceSum", {first, createI64Constant({0}, false, loc)},
+                     tensorOf({}, i64), {i64Attr("keepdims", 0)});
+    if (failed(finish(0, uniques, count, 0)) ||
+        failed(finish(1, indices, count, 0)) ||
+        failed(finish(3, counts, count, 0)))
+      return failure();
+    // inverse_indices has the input's size.
+    return bindOutput(node, 2, position);
   }
 
   // TopK.

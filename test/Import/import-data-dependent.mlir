@@ -9,6 +9,8 @@
 // RUN: zellige-translate --import-onnx %t.onnx | FileCheck %s
 // RUN: %python %S/Inputs/gen_model.py topk_const %t.k.onnx
 // RUN: zellige-translate --import-onnx %t.k.onnx | FileCheck %s --check-prefix=CONST
+// RUN: %python %S/Inputs/gen_model.py unique %t.u.onnx
+// RUN: zellige-translate --import-onnx %t.u.onnx | FileCheck %s --check-prefix=UNIQUE
 // RUN: %python %S/Inputs/gen_model.py nonzero_used %t.used.onnx
 // RUN: not zellige-translate --import-onnx %t.used.onnx 2>&1 | FileCheck %s --check-prefix=USED
 
@@ -36,5 +38,17 @@
 // CONST: %[[V:.*]] = "onnx.Slice"({{.*}}) : (tensor<2x3xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, none) -> tensor<2x2xf32>
 // CONST: %[[I:.*]] = "onnx.Slice"({{.*}}) : (tensor<2x3xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, none) -> tensor<2x2xi64>
 // CONST: return %[[V]], %[[I]]
+
+// Unique (flattened, sorted): Y, indices and counts are sized at run time;
+// inverse_indices has the input's size. Each element's position counts the
+// distinct values smaller than it.
+// UNIQUE-LABEL: func.func @main(
+// UNIQUE-SAME: -> (tensor<6xf32> {onnx.name = "y", zlg.count_dim = 0 : i64, zlg.count_result = 4 : i64}, tensor<6xi64> {onnx.name = "idx", zlg.count_dim = 0 : i64, zlg.count_result = 5 : i64}, tensor<6xi64> {onnx.name = "inv"}, tensor<6xi64> {onnx.name = "cnt", zlg.count_dim = 0 : i64, zlg.count_result = 6 : i64}
+// UNIQUE: %[[SAME:.*]] = "onnx.Equal"({{.*}}) : (tensor<6x1xf32>, tensor<6xf32>) -> tensor<6x6xi1>
+// UNIQUE: "onnx.ReduceMax"({{.*}}) <{axes = [1], keepdims = 0 : i64}> : (tensor<6x6xi64>) -> tensor<6xi64>
+// UNIQUE: "onnx.Less"({{.*}}) : (tensor<6xf32>, tensor<6x1xf32>) -> tensor<6x6xi1>
+// UNIQUE: %[[POS:.*]] = "onnx.ReduceSum"
+// UNIQUE: %[[Y:.*]] = "onnx.Gather"
+// UNIQUE: return %[[Y]], %{{.*}}, %[[POS]], %{{.*}}
 
 // USED: error: node 'flip' (Transpose): input 'nz' has a size known only at run time (the output of NonZero, Compress, TopK with a run-time K, or StringNormalizer); only graph outputs may have one (not supported here)

@@ -638,6 +638,15 @@ def data_dependent(kind):
             outs = [helper.make_tensor_value_info("nz", i64, [2, None]),
                     helper.make_tensor_value_info("v", f, [2, None]),
                     helper.make_tensor_value_info("i", i64, [2, None])]
+        elif kind == "unique":
+            ins = [x]
+            nodes = [helper.make_node("Unique", ["x"],
+                                      ["y", "idx", "inv", "cnt"], sorted=1,
+                                      name="uniq")]
+            outs = [helper.make_tensor_value_info("y", f, [None]),
+                    helper.make_tensor_value_info("idx", i64, [None]),
+                    helper.make_tensor_value_info("inv", i64, [6]),
+                    helper.make_tensor_value_info("cnt", i64, [None])]
         elif kind == "topk_const":
             ins = [x]
             inits = [numpy_helper.from_array(np.array([2], dtype=np.int64),
@@ -721,6 +730,7 @@ KINDS.update({
     "rnn_clip": recurrent("rnn_clip"),
     "data_dependent": data_dependent("outputs"),
     "topk_const": data_dependent("topk_const"),
+    "unique": data_dependent("unique"),
     "nonzero_used": data_dependent("nonzero_used"),
     "integer_ops": integer_ops,
     "momentum": momentum,
