@@ -86,29 +86,6 @@ LogicalResult GraphImporter::importDataDependentNode(
                 " elements; the selection is quadratic and handles at most " +
                 llvm::Twine(kMaxCompactedExtent) + " (not supported)");
   };
-  // For `keep` ([n] i64 of 0/1), the index of the (j+1)-th kept element at
-  // each position j (0 where fewer are kept), and the number kept.
-  auto compact = [&](Value keep, int64_t n) -> std::pair<Value, Value> {
-    Value rank = op("CumSum", {keep, createI64Constant({0}, true, loc)},
-                    tensorOf({n}, i64));
-    Value ordinal =
-        op("Reshape", {iota(n, 1), createI64Constant({n, 1}, false, loc)},
-           tensorOf({n, 1}, i64));
-    Value select =
-        op("Mul",
-           {castTo(op("Equal", {rank, ordinal}, tensorOf({n, n}, i1)), i64,
-                   onnx::TensorProto::INT64),
-            keep},
-           tensorOf({n, n}, i64));
-    Value axis1 = createI64Constant({1}, false, loc);
-    Value source =
-        op("ReduceSum",
-           {op("Mul", {select, iota(n, 0)}, tensorOf({n, n}, i64)), axis1},
-           tensorOf({n}, i64), {i64Attr("keepdims", 0)});
-    Value count = op("ReduceSum", {keep, createI64Constant({0}, false, loc)},
-                     tensorOf({}, i64), {i64Attr("keepdims", 0)});
-    return {source, count};
-  };
   auto finish = [&](int index, Value result, Value count,
                     int64_t dim) -> LogicalResult {
     if (!result || !count)
@@ -132,7 +109,7 @@ LogicalResult GraphImporter::importDataDependentNode(
                     tensorOf({n}, dataType.getElementType()));
     Value keep = castTo(castTo(flat, i1, onnx::TensorProto::BOOL), i64,
                         onnx::TensorProto::INT64);
-    auto [source, count] = compact(keep, n);
+    auto [source, filled, count] = compactKept(keep, n, loc, prefix);
     // Row d of the result: the kept elements' coordinates along d.
     SmallVector<Value> rows;
     int64_t stride = n;
@@ -191,7 +168,7 @@ LogicalResult GraphImporter::importDataDependentNode(
       keep = op("Concat",
                 {keep, createSplat(tensorOf({n - length}, i64), 0.0, loc)},
                 tensorOf({n}, i64), {i64Attr("axis", 0)});
-    auto [indices, count] = compact(keep, n);
+    auto [indices, filled, count] = compactKept(keep, n, loc, prefix);
     Value result =
         op("Gather", {source, indices}, sourceType, {i64Attr("axis", axis)});
     return finish(0, result, count, axis);
@@ -214,16 +191,7 @@ LogicalResult GraphImporter::importDataDependentNode(
                       tensorOf({n, 1}, element));
     // same[i, j]: x[i] == x[j]; lower[i, j]: j < i.
     Value same = op("Equal", {column, flat}, tensorOf({n, n}, i1));
-    SmallVector<bool> lowerBits;
-    for (int64_t i = 0; i < n; ++i)
-      for (int64_t j = 0; j < n; ++j)
-        lowerBits.push_back(j < i);
-    auto lowerType = tensorOf({n, n}, i1);
-    Value lower = ONNX::ConstantOp::create(
-                      builder, loc, lowerType, nullptr,
-                      DenseElementsAttr::get(lowerType, ArrayRef(lowerBits)),
-                      nullptr, nullptr, nullptr, nullptr, nullptr, nullptr)
-                      .getResult();
+    Value lower = createStrictlyLower(n, loc);
     Value axis1 = createI64Constant({1}, false, loc);
     // first[i]: no earlier element equals x[i].
     Value earlier =
@@ -332,17 +300,7 @@ LogicalResult GraphImporter::importDataDependentNode(
   // a lower index.
   Value beats = op(largest ? "Greater" : "Less", {yj, yi}, tensorOf(pairs, i1));
   Value equal = op("Equal", {yj, yi}, tensorOf(pairs, i1));
-  SmallVector<bool> lower;
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t j = 0; j < n; ++j)
-      lower.push_back(j < i);
-  auto lowerType = tensorOf({n, n}, i1);
-  Value lowerIndex =
-      ONNX::ConstantOp::create(
-          builder, loc, lowerType, nullptr,
-          DenseElementsAttr::get(lowerType, ArrayRef<bool>(lower)), nullptr,
-          nullptr, nullptr, nullptr, nullptr, nullptr)
-          .getResult();
+  Value lowerIndex = createStrictlyLower(n, loc);
   Value ahead =
       op("Or", {beats, op("And", {equal, lowerIndex}, tensorOf(pairs, i1))},
          tensorOf(pairs, i1));
@@ -411,4 +369,46 @@ LogicalResult GraphImporter::importDataDependentNode(
       failed(finish(1, outIndices, count, axis)))
     return failure();
   return success();
+}
+
+GraphImporter::Compaction
+GraphImporter::compactKept(Value keep, int64_t n, Location loc,
+                           const std::string &prefix) {
+  Type i1 = builder.getI1Type(), i64 = builder.getI64Type();
+  auto op = [&](StringRef name, ValueRange operands, Type type,
+                ArrayRef<NamedAttribute> attrs = {}) {
+    return createOp(name, operands, type, attrs, loc, prefix);
+  };
+  SmallVector<int64_t> ordinals, positions;
+  for (int64_t j = 0; j < n; ++j) {
+    ordinals.push_back(j + 1);
+    positions.push_back(j);
+  }
+  // select[j, i]: element i is kept and is the (j+1)-th kept one, i.e. its
+  // running count rank[i] equals j + 1.
+  Value rank = op("CumSum", {keep, createI64Constant({0}, true, loc)},
+                  tensorOf({n}, i64));
+  Value ordinal = op("Reshape",
+                     {createI64Constant(ordinals, false, loc),
+                      createI64Constant({n, 1}, false, loc)},
+                     tensorOf({n, 1}, i64));
+  Value equal = op("Equal", {rank, ordinal}, tensorOf({n, n}, i1));
+  Value select = op("Mul",
+                    {op("Cast", equal, tensorOf({n, n}, i64),
+                        {i64Attr("to", onnx::TensorProto::INT64)}),
+                     keep},
+                    tensorOf({n, n}, i64));
+  Value axis1 = createI64Constant({1}, false, loc);
+  Compaction result;
+  result.source =
+      op("ReduceSum",
+         {op("Mul", {select, createI64Constant(positions, false, loc)},
+             tensorOf({n, n}, i64)),
+          axis1},
+         tensorOf({n}, i64), {i64Attr("keepdims", 0)});
+  result.filled = op("ReduceSum", {select, axis1}, tensorOf({n}, i64),
+                     {i64Attr("keepdims", 0)});
+  result.count = op("ReduceSum", {keep, createI64Constant({0}, false, loc)},
+                    tensorOf({}, i64), {i64Attr("keepdims", 0)});
+  return result;
 }

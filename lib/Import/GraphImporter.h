@@ -120,6 +120,20 @@ private:
   convertAttributes(const onnx::NodeProto &node, mlir::Location loc,
                     const std::string &prefix,
                     llvm::SmallVectorImpl<mlir::NamedAttribute> &attrs);
+  /// `onnx.Constant` holding `value`.
+  mlir::Value createConstant(mlir::DenseElementsAttr value, mlir::Location loc);
+  /// The [n, n] i1 constant that is true where column < row.
+  mlir::Value createStrictlyLower(int64_t n, mlir::Location loc);
+  /// Compaction of the elements `keep` ([n] i64 of 0 and 1) marks: for each
+  /// output position j, the index of the (j+1)-th kept element (`source`, 0
+  /// past the kept ones) and whether there is one (`filled`, 0 or 1), and the
+  /// number kept (`count`, an i64 scalar). Quadratic in n
+  /// (DataDependent.cpp). Null values after an error.
+  struct Compaction {
+    mlir::Value source, filled, count;
+  };
+  Compaction compactKept(mlir::Value keep, int64_t n, mlir::Location loc,
+                         const std::string &prefix);
   /// An i64 constant: a 1-D tensor, or a scalar when `scalar` is set.
   mlir::Value createI64Constant(llvm::ArrayRef<int64_t> values, bool scalar,
                                 mlir::Location loc);

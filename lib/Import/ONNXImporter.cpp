@@ -463,15 +463,30 @@ Value GraphImporter::createBinary(StringRef opType, Value a, Value b,
                   {}, loc, prefix);
 }
 
+Value GraphImporter::createConstant(DenseElementsAttr value, Location loc) {
+  return ONNX::ConstantOp::create(builder, loc, value.getType(), nullptr, value,
+                                  nullptr, nullptr, nullptr, nullptr, nullptr,
+                                  nullptr)
+      .getResult();
+}
+
+Value GraphImporter::createStrictlyLower(int64_t n, Location loc) {
+  SmallVector<bool> bits;
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      bits.push_back(j < i);
+  return createConstant(
+      DenseElementsAttr::get(RankedTensorType::get({n, n}, builder.getI1Type()),
+                             ArrayRef<bool>(bits)),
+      loc);
+}
+
 Value GraphImporter::createI64Constant(ArrayRef<int64_t> ints, bool scalar,
                                        Location loc) {
   auto type = scalar ? RankedTensorType::get({}, builder.getI64Type())
                      : RankedTensorType::get({int64_t(ints.size())},
                                              builder.getI64Type());
-  auto value = DenseElementsAttr::get(type, ints);
-  return ONNX::ConstantOp::create(builder, loc, type, nullptr, value, nullptr,
-                                  nullptr, nullptr, nullptr, nullptr, nullptr)
-      .getResult();
+  return createConstant(DenseElementsAttr::get(type, ints), loc);
 }
 
 Value GraphImporter::createSplat(RankedTensorType type, double value,
@@ -482,10 +497,7 @@ Value GraphImporter::createSplat(RankedTensorType type, double value,
     element = builder.getFloatAttr(elementType, value);
   else
     element = builder.getIntegerAttr(elementType, int64_t(value));
-  auto attr = DenseElementsAttr::get(type, element);
-  return ONNX::ConstantOp::create(builder, loc, type, nullptr, attr, nullptr,
-                                  nullptr, nullptr, nullptr, nullptr, nullptr)
-      .getResult();
+  return createConstant(DenseElementsAttr::get(type, element), loc);
 }
 
 std::optional<SmallVector<int64_t>>

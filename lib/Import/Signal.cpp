@@ -117,11 +117,7 @@ LogicalResult GraphImporter::importDFT(const onnx::NodeProto &node,
     }
   auto matrixType = tensorOf({n, columns}, builder.getF32Type());
   auto constant = [&](ArrayRef<float> values) -> Value {
-    Value c = ONNX::ConstantOp::create(
-                  builder, loc, matrixType, nullptr,
-                  DenseElementsAttr::get(matrixType, values), nullptr, nullptr,
-                  nullptr, nullptr, nullptr, nullptr)
-                  .getResult();
+    Value c = createConstant(DenseElementsAttr::get(matrixType, values), loc);
     if (!f.isF32())
       c = op("Cast", c, tensorOf({n, columns}, f),
              {i64Attr("to", f.isF64() ? onnx::TensorProto::DOUBLE

@@ -144,11 +144,8 @@ LogicalResult GraphImporter::importStringNormalizer(const onnx::NodeProto &node,
   } else {
     Value key = caseSensitive ? bytes : lower(bytes);
     auto tableType = tensorOf({k, width}, i32);
-    Value words = ONNX::ConstantOp::create(
-                      builder, loc, tableType, nullptr,
-                      DenseElementsAttr::get(tableType, ArrayRef(table)),
-                      nullptr, nullptr, nullptr, nullptr, nullptr, nullptr)
-                      .getResult();
+    Value words =
+        createConstant(DenseElementsAttr::get(tableType, ArrayRef(table)), loc);
     Value key3 = op("Unsqueeze", {key, createI64Constant({1}, false, loc)},
                     tensorOf({n, 1, width}, i32));
     Value same =
@@ -170,34 +167,9 @@ LogicalResult GraphImporter::importStringNormalizer(const onnx::NodeProto &node,
   if (!keep)
     return failure();
 
-  // Output row j takes input row i when i is kept and is the (j+1)-th kept
-  // one: rank[i] (a running count) equals j + 1.
-  Value rank = op("CumSum", {keep, createI64Constant({0}, true, loc)},
-                  tensorOf({n}, i64));
-  SmallVector<int64_t> ordinals, positions;
-  for (int64_t j = 0; j < n; ++j) {
-    ordinals.push_back(j + 1);
-    positions.push_back(j);
-  }
-  Value ordinal = op("Reshape",
-                     {createI64Constant(ordinals, false, loc),
-                      createI64Constant({n, 1}, false, loc)},
-                     tensorOf({n, 1}, i64));
-  Value select =
-      op("Mul",
-         {op("Cast", {op("Equal", {rank, ordinal}, tensorOf({n, n}, i1))},
-             tensorOf({n, n}, i64), {i64Attr("to", onnx::TensorProto::INT64)}),
-          keep},
-         tensorOf({n, n}, i64));
+  // Output row j takes the (j+1)-th kept input row.
+  auto [source, filled, kept] = compactKept(keep, n, loc, prefix);
   Value axis1 = createI64Constant({1}, false, loc);
-  Value source =
-      op("ReduceSum",
-         {op("Mul", {select, createI64Constant(positions, false, loc)},
-             tensorOf({n, n}, i64)),
-          axis1},
-         tensorOf({n}, i64), {i64Attr("keepdims", 0)});
-  Value filled = op("ReduceSum", {select, axis1}, tensorOf({n}, i64),
-                    {i64Attr("keepdims", 0)});
   Value picked = op("Gather", {bytes, source}, tensorOf({n, width}, i32),
                     {i64Attr("axis", 0)});
   // Rows past the kept ones hold empty strings.
@@ -218,10 +190,8 @@ LogicalResult GraphImporter::importStringNormalizer(const onnx::NodeProto &node,
       op("Reshape", {out, createI64Constant(inputType.getShape(), false, loc)},
          inputType);
   // The number kept, at least one.
-  Value count = op("ReduceSum", {keep, createI64Constant({0}, false, loc)},
-                   tensorOf({}, i64), {i64Attr("keepdims", 0)});
-  count =
-      op("Max", {count, createI64Constant({1}, true, loc)}, tensorOf({}, i64));
+  Value count =
+      op("Max", {kept, createI64Constant({1}, true, loc)}, tensorOf({}, i64));
   if (!out || !count)
     return failure();
   stringValues[node.output(0)] = out;
